@@ -1,0 +1,56 @@
+# The front door: `make run` and `make test` set everything up on first use.
+#   .venv         Python 3.11: knowledge base, retrieval, API, actions
+#   .venv-engine  Python 3.10: the Rasa engine (bot/, connectors/)
+SHELL := /bin/bash
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+PYTHON311 ?= $(firstword $(wildcard /root/.pyenv/versions/3.11.*/bin/python3.11) $(shell command -v python3.11))
+PYTHON310 ?= $(firstword $(wildcard /root/.pyenv/versions/3.10.*/bin/python3.10) $(shell command -v python3.10))
+
+APP_ENV := .venv/.installed
+ENGINE_ENV := .venv-engine/.installed
+
+.PHONY: run test setup lint format bench clean
+
+run: setup
+	.venv/bin/tthc serve --host $(HOST) --port $(PORT)
+
+setup: $(APP_ENV) $(ENGINE_ENV)
+	.venv/bin/tthc setup
+
+test: $(APP_ENV) $(ENGINE_ENV)
+	.venv/bin/tthc model build
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv-engine/bin/python -m pytest tests/shared -q
+	.venv/bin/python -m pytest tests -q
+
+$(APP_ENV): pyproject.toml
+	@if [ -z "$(PYTHON311)" ]; then \
+	  echo "Python 3.11 is required for .venv. Install it (e.g. 'pyenv install 3.11' or 'apt-get install python3.11 python3.11-venv') or set PYTHON311=/path/to/python3.11."; exit 1; fi
+	test -x .venv/bin/python || $(PYTHON311) -m venv .venv
+	.venv/bin/python -m pip install --quiet --upgrade pip
+	.venv/bin/python -m pip install --quiet -e '.[app,dev]'
+	touch $@
+
+$(ENGINE_ENV): pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 is required for .venv-engine (Rasa 3.6 needs Python <= 3.10). Install it (e.g. 'pyenv install 3.10' or 'apt-get install python3.10 python3.10-venv') or set PYTHON310=/path/to/python3.10."; exit 1; fi
+	test -x .venv-engine/bin/python || $(PYTHON310) -m venv .venv-engine
+	.venv-engine/bin/python -m pip install --quiet --upgrade pip
+	.venv-engine/bin/python -m pip install --quiet -e '.[engine,dev]'
+	touch $@
+
+lint: $(APP_ENV)
+	.venv/bin/ruff check .
+
+format: $(APP_ENV)
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+bench: setup
+	.venv/bin/python benchmarks/kb_benchmark.py
+
+clean:
+	rm -rf .venv .venv-engine .data

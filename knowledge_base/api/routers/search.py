@@ -1,0 +1,29 @@
+"""GET /api/search: which procedures is this question about?"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from knowledge_base.api.deps import SearchDep
+from knowledge_base.api.schemas import ErrorOut, SearchResponse
+from knowledge_base.retrieval.index import IndexMissing
+
+router = APIRouter(prefix="/api/search", tags=["search"])
+
+
+@router.get("", response_model=SearchResponse, responses={503: {"model": ErrorOut}})
+def search(
+    service: SearchDep,
+    q: Annotated[str, Query(min_length=1, max_length=10_000, description="The question")],
+    top: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> SearchResponse:
+    """Rank procedures for a question in everyday Vietnamese (with or without diacritics)."""
+    if not q.strip():
+        raise HTTPException(status_code=422, detail="Câu hỏi đang để trống.")
+    try:
+        result = service.search(q, top=top)
+    except IndexMissing as error:
+        raise HTTPException(status_code=503, detail=str(error)) from error
+    return SearchResponse.from_result(result)

@@ -1,0 +1,48 @@
+"""Response models of the HTTP API (kept apart from the ORM models)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from knowledge_base.retrieval.hybrid import SearchResult
+
+
+class SearchHitOut(BaseModel):
+    code: str
+    name: str
+    levels: list[str]
+    field: str | None
+    score: float = Field(description="Fused relevance, 0–1 within this question's candidates")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    confident: bool = Field(description="False when no procedure fits well enough to answer")
+    confidence: float
+    results: list[SearchHitOut]
+
+    @classmethod
+    def from_result(cls, result: SearchResult) -> SearchResponse:
+        return cls(
+            query=result.query.original,
+            confident=result.confident,
+            confidence=result.confidence,
+            results=[
+                SearchHitOut(
+                    code=h.code, name=h.name, levels=h.levels, field=h.field, score=h.score
+                )
+                for h in result.hits
+            ],
+        )
+
+
+class Health(BaseModel):
+    status: str
+    procedures: int
+    index_build: str | None
+    index_model: str | None
+    index_current: bool
+
+
+class ErrorOut(BaseModel):
+    detail: str

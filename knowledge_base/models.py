@@ -1,0 +1,136 @@
+"""ORM models of the knowledge base (SQLAlchemy 2, typed ``Mapped`` columns).
+
+Every fact a citizen asks about is a column or a child row, never a blob, so that answers
+quote fields and administrators can edit them one by one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Procedure(Base):
+    __tablename__ = "procedures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    name: Mapped[str] = mapped_column(Text)
+    levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    field: Mapped[str | None] = mapped_column(Text)
+    procedure_type: Mapped[str | None] = mapped_column(Text)
+    decision_number: Mapped[str | None] = mapped_column(Text)
+    competent_authority: Mapped[str | None] = mapped_column(Text)
+    implementing_agency: Mapped[str | None] = mapped_column(Text)
+    submission_address: Mapped[str | None] = mapped_column(Text)
+    applicants: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    related_procedures: Mapped[str | None] = mapped_column(Text)
+    portal_url: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    source: Mapped[str] = mapped_column(String(32), default="manual")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    steps: Mapped[list[ProcedureStep]] = relationship(
+        back_populates="procedure", cascade="all, delete-orphan", order_by="ProcedureStep.position"
+    )
+    documents: Mapped[list[DossierDocument]] = relationship(
+        back_populates="procedure",
+        cascade="all, delete-orphan",
+        order_by="DossierDocument.position",
+    )
+    channels: Mapped[list[SubmissionChannel]] = relationship(
+        back_populates="procedure",
+        cascade="all, delete-orphan",
+        order_by="SubmissionChannel.position",
+    )
+    legal_bases: Mapped[list[LegalBasis]] = relationship(
+        back_populates="procedure", cascade="all, delete-orphan", order_by="LegalBasis.position"
+    )
+    provincial_code_rows: Mapped[list[ProvincialCode]] = relationship(
+        back_populates="procedure", cascade="all, delete-orphan", order_by="ProvincialCode.code"
+    )
+
+    @property
+    def step_texts(self) -> list[str]:
+        return [step.text for step in self.steps]
+
+    @property
+    def provincial_codes(self) -> list[str]:
+        return [row.code for row in self.provincial_code_rows]
+
+
+class ProcedureStep(Base):
+    __tablename__ = "procedure_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    procedure: Mapped[Procedure] = relationship(back_populates="steps")
+
+
+class DossierDocument(Base):
+    __tablename__ = "dossier_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    template: Mapped[str | None] = mapped_column(Text)
+    copies: Mapped[str | None] = mapped_column(Text)
+    group: Mapped[str | None] = mapped_column(Text)
+    procedure: Mapped[Procedure] = relationship(back_populates="documents")
+
+
+class SubmissionChannel(Base):
+    __tablename__ = "submission_channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(Text)
+    processing_time: Mapped[str | None] = mapped_column(Text)
+    processing_days: Mapped[float | None] = mapped_column(Float)
+    time_unit: Mapped[str | None] = mapped_column(Text)
+    fee: Mapped[str | None] = mapped_column(Text)
+    fee_vnd: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+    procedure: Mapped[Procedure] = relationship(back_populates="channels")
+
+
+class LegalBasis(Base):
+    __tablename__ = "legal_bases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    procedure: Mapped[Procedure] = relationship(back_populates="legal_bases")
+
+
+class ProvincialCode(Base):
+    """A province's own code for a national procedure (``1.000894.000.00.00.H36``)."""
+
+    __tablename__ = "provincial_codes"
+    __table_args__ = (UniqueConstraint("code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(64))
+    procedure: Mapped[Procedure] = relationship(back_populates="provincial_code_rows")

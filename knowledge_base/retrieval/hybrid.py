@@ -1,0 +1,188 @@
+"""Hybrid search: dense (FAISS) and lexical (BM25) evidence fused, with an abstain decision.
+
+Dense search understands paraphrase ("cưới vợ" ~ "kết hôn"); BM25 over folded text is
+exact about rare words and blind to diacritics. Each is normalised within the question's
+candidates and mixed; the search is *confident* only when the best match is strong in
+absolute terms, so that an out-of-scope question gets "I don't know", not a neighbour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge_base.retrieval.index import SearchIndex
+from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
+from knowledge_base.retrieval.query import AnalyzedQuery, QueryAnalyzer
+from knowledge_base.retrieval.tokens import lexical_tokens
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How dense and lexical evidence are mixed, and when a result is trusted."""
+
+    dense: float = 0.5
+    # A tie between variants of one procedure is broken by level within this margin.
+    level_tie_margin: float = 0.03
+    # The absolute dense similarity below which no answer is trusted.
+    min_dense: float = 0.84
+    # Confident when the fused evidence of the best result reaches this.
+    min_confidence: float = 0.5
+
+
+@dataclass
+class SearchHit:
+    code: str
+    name: str
+    levels: list[str]
+    field: str | None
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass
+class SearchResult:
+    query: AnalyzedQuery
+    hits: list[SearchHit]
+    confident: bool
+    confidence: float
+    mode: str = "hybrid"
+    debug: dict[str, float] = field(default_factory=dict)
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    if values.size == 0:
+        return values
+    low, high = float(values.min()), float(values.max())
+    if high - low < 1e-9:
+        return np.ones_like(values) if high > 0 else np.zeros_like(values)
+    return (values - low) / (high - low)
+
+
+class HybridSearcher:
+    def __init__(
+        self,
+        index: SearchIndex,
+        encoder: object,
+        weights: FusionWeights | None = None,
+        preferred_levels: list[str] | None = None,
+        candidates: int = 50,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.weights = weights or FusionWeights()
+        self.preferred_levels = preferred_levels or ["Cấp xã", "Cấp tỉnh", "Cấp bộ"]
+        self.candidates = candidates
+        self.lexicon = lexicon or default_lexicon()
+        self.analyzer = QueryAnalyzer(index.restorer, self.lexicon)
+
+    # -- evidence ---------------------------------------------------------------------
+    def _dense_scores(self, query: AnalyzedQuery) -> np.ndarray:
+        """Best view similarity per procedure (−1 where the procedure is not a candidate)."""
+        scores = np.full(len(self.index.procedures), -1.0, dtype=np.float32)
+        if not query.dense_text or self.index.dense.ntotal == 0:
+            return scores
+        vector = self.encoder.encode_queries([query.dense_text])  # type: ignore[attr-defined]
+        k = min(self.index.dense.ntotal, self.candidates * 4)
+        similarities, rows = self.index.dense.search(vector, k)
+        for similarity, row in zip(similarities[0], rows[0], strict=True):
+            owner = int(self.index.view_owner[row])
+            scores[owner] = max(scores[owner], float(similarity))
+        return scores
+
+    def _lexical_scores(self, query: AnalyzedQuery) -> np.ndarray:
+        tokens = lexical_tokens(query.lexical_text, self.lexicon.stopwords)
+        known = [t for t in tokens if t in self.index.lexical.vocab_dict]
+        if not known or not self.index.procedures:
+            return np.zeros(len(self.index.procedures), dtype=np.float32)
+        return np.asarray(self.index.lexical.get_scores(known), dtype=np.float32)
+
+    # -- ranking ----------------------------------------------------------------------
+    def _level_rank(self, levels: list[str]) -> int:
+        ranks = [
+            self.preferred_levels.index(level) for level in levels if level in self.preferred_levels
+        ]
+        return min(ranks, default=len(self.preferred_levels))
+
+    def _prefer_levels(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """Among near-tied variants of one procedure, put the level citizens use first."""
+        ordered: list[SearchHit] = []
+        placed: set[str] = set()
+        by_code = {p.code: p for p in self.index.procedures}
+        for hit in hits:
+            if hit.code in placed:
+                continue
+            base = by_code[hit.code].base_name
+            group = [
+                other
+                for other in hits
+                if other.code not in placed
+                and by_code[other.code].base_name == base
+                and hit.score - other.score <= self.weights.level_tie_margin
+            ]
+            group.sort(key=lambda h: (self._level_rank(h.levels), -h.score))
+            for member in group:
+                ordered.append(member)
+                placed.add(member.code)
+        return ordered
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        """Rank procedures for a question; ``mode`` may be dense or lexical for baselines."""
+        query = self.analyzer.analyze(question)
+        n = len(self.index.procedures)
+        if n == 0 or not query.text:
+            return SearchResult(query=query, hits=[], confident=False, confidence=0.0, mode=mode)
+        dense = self._dense_scores(query) if mode != "lexical" else np.zeros(n, np.float32)
+        lexical = self._lexical_scores(query) if mode != "dense" else np.zeros(n, np.float32)
+
+        pool = set(np.argsort(-dense)[: self.candidates].tolist())
+        pool |= set(np.argsort(-lexical)[: self.candidates].tolist())
+        candidates = np.fromiter(sorted(pool), dtype=np.int64)
+        dense_c = np.clip(dense[candidates], 0.0, None)
+        lexical_c = lexical[candidates]
+        lexical_norm = lexical_c / lexical_c.max() if lexical_c.max() > 0 else lexical_c
+        if mode == "dense":
+            fused = dense_c
+        elif mode == "lexical":
+            fused = lexical_norm
+        else:
+            w = self.weights.dense
+            fused = w * _minmax(dense_c) + (1 - w) * lexical_norm
+
+        order = np.argsort(-fused)
+        hits = []
+        for i in order[: max(top, 1) * 4]:
+            procedure = self.index.procedures[int(candidates[i])]
+            hits.append(
+                SearchHit(
+                    code=procedure.code,
+                    name=procedure.name,
+                    levels=procedure.levels,
+                    field=procedure.field,
+                    score=round(float(fused[i]), 4),
+                    dense=round(float(dense_c[i]), 4),
+                    lexical=round(float(lexical_c[i]), 4),
+                )
+            )
+        hits = self._prefer_levels(hits)[:top]
+        confidence, debug = self._confidence(hits, mode)
+        return SearchResult(
+            query=query,
+            hits=hits,
+            confident=confidence >= self.weights.min_confidence,
+            confidence=confidence,
+            mode=mode,
+            debug=debug,
+        )
+
+    def _confidence(self, hits: list[SearchHit], mode: str) -> tuple[float, dict[str, float]]:
+        """A 0–1 trust in the best hit, from its absolute dense similarity and lexical match."""
+        if not hits:
+            return 0.0, {}
+        best = hits[0]
+        dense_part = (best.dense - self.weights.min_dense) / (1.0 - self.weights.min_dense)
+        confidence = float(np.clip(0.5 + dense_part, 0.0, 1.0))
+        return round(confidence, 4), {"top_dense": best.dense, "top_lexical": best.lexical}

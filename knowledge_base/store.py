@@ -1,0 +1,167 @@
+"""Reading and writing procedures: upsert by code, lookup, and the knowledge-base version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from enum import Enum
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from knowledge_base import models, schemas
+
+_LOAD_ALL = (
+    selectinload(models.Procedure.steps),
+    selectinload(models.Procedure.documents),
+    selectinload(models.Procedure.channels),
+    selectinload(models.Procedure.legal_bases),
+    selectinload(models.Procedure.provincial_code_rows),
+)
+
+
+class UpsertOutcome(str, Enum):
+    created = "created"
+    updated = "updated"
+    unchanged = "unchanged"
+
+
+def content_hash(item: schemas.ProcedureIn) -> str:
+    """Hash of everything but the provincial codes, which catalogues add separately."""
+    payload = item.model_dump(mode="json", exclude={"provincial_codes"})
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _fill(row: models.Procedure, item: schemas.ProcedureIn) -> None:
+    scalars = item.model_dump(
+        exclude={"provincial_codes", "steps", "documents", "channels", "legal_bases", "status"}
+    )
+    for key, value in scalars.items():
+        setattr(row, key, value)
+    row.status = item.status.value
+    row.steps = [models.ProcedureStep(position=i, text=t) for i, t in enumerate(item.steps)]
+    row.documents = [
+        models.DossierDocument(position=i, **d.model_dump()) for i, d in enumerate(item.documents)
+    ]
+    row.channels = [
+        models.SubmissionChannel(position=i, **c.model_dump()) for i, c in enumerate(item.channels)
+    ]
+    row.legal_bases = [
+        models.LegalBasis(position=i, **b.model_dump()) for i, b in enumerate(item.legal_bases)
+    ]
+
+
+def upsert(session: Session, item: schemas.ProcedureIn) -> UpsertOutcome:
+    """Insert or update one procedure by code; an identical re-import changes nothing."""
+    digest = content_hash(item)
+    row = session.scalar(
+        select(models.Procedure).where(models.Procedure.code == item.code).options(*_LOAD_ALL)
+    )
+    if row is None:
+        row = models.Procedure(code=item.code, content_hash=digest, version=1)
+        _fill(row, item)
+        session.add(row)
+        outcome = UpsertOutcome.created
+    elif row.content_hash != digest:
+        _fill(row, item)
+        row.content_hash = digest
+        row.version += 1
+        row.updated_at = models.utcnow()
+        outcome = UpsertOutcome.updated
+    else:
+        outcome = UpsertOutcome.unchanged
+    for code in item.provincial_codes:
+        add_provincial_code(session, row, code)
+    return outcome
+
+
+def add_provincial_code(session: Session, row: models.Procedure, code: str) -> bool:
+    """Attach a province's code to a procedure; False when it was already there."""
+    if code == row.code or code in row.provincial_codes:
+        return False
+    existing = session.scalar(
+        select(models.ProvincialCode).where(models.ProvincialCode.code == code)
+    )
+    if existing is not None:
+        existing.procedure = row
+    else:
+        row.provincial_code_rows.append(models.ProvincialCode(code=code))
+    row.updated_at = models.utcnow()
+    return True
+
+
+def get_procedure(session: Session, code: str) -> models.Procedure | None:
+    """Find a procedure by its national code or one of its provincial codes."""
+    code = code.strip()
+    return session.scalar(
+        select(models.Procedure)
+        .outerjoin(models.ProvincialCode)
+        .where(or_(models.Procedure.code == code, models.ProvincialCode.code == code))
+        .options(*_LOAD_ALL)
+        .limit(1)
+    )
+
+
+def get_procedures(session: Session, codes: Sequence[str]) -> dict[str, models.Procedure]:
+    rows = session.scalars(
+        select(models.Procedure).where(models.Procedure.code.in_(codes)).options(*_LOAD_ALL)
+    )
+    return {row.code: row for row in rows}
+
+
+def active_procedures(session: Session) -> list[models.Procedure]:
+    return list(
+        session.scalars(
+            select(models.Procedure)
+            .where(models.Procedure.status == schemas.ProcedureStatus.active.value)
+            .options(*_LOAD_ALL)
+            .order_by(models.Procedure.code)
+        )
+    )
+
+
+def count_procedures(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(models.Procedure)) or 0
+
+
+def kb_version(session: Session) -> str:
+    """A fingerprint of the indexed content: changes whenever a procedure's content does."""
+    digest = hashlib.sha256()
+    rows = session.execute(
+        select(
+            models.Procedure.code, models.Procedure.content_hash, models.Procedure.status
+        ).order_by(models.Procedure.code)
+    )
+    for code, content, status in rows:
+        digest.update(f"{code}:{content}:{status}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def to_schema(row: models.Procedure) -> schemas.ProcedureOut:
+    return schemas.ProcedureOut(
+        code=row.code,
+        provincial_codes=row.provincial_codes,
+        name=row.name,
+        levels=list(row.levels or []),
+        field=row.field,
+        procedure_type=row.procedure_type,
+        decision_number=row.decision_number,
+        competent_authority=row.competent_authority,
+        implementing_agency=row.implementing_agency,
+        submission_address=row.submission_address,
+        applicants=row.applicants,
+        conditions=row.conditions,
+        steps=row.step_texts,
+        documents=[schemas.DossierDocument.model_validate(d) for d in row.documents],
+        channels=[schemas.SubmissionChannel.model_validate(c) for c in row.channels],
+        legal_bases=[schemas.LegalBasis.model_validate(b) for b in row.legal_bases],
+        result=row.result,
+        related_procedures=row.related_procedures,
+        portal_url=row.portal_url,
+        keywords=list(row.keywords or []),
+        status=schemas.ProcedureStatus(row.status),
+        source=row.source,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
