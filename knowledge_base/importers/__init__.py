@@ -1,0 +1,1 @@
+"""Importers: the national portal export, provincial catalogues, the project seed."""

@@ -1,0 +1,1 @@
+"""Search over procedures: query analysis, lexical and dense indexes, fusion."""

@@ -1,0 +1,72 @@
+"""Reindexing: the index records its origin, and a search never sees a half-built index."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from knowledge_base.retrieval import index as index_module
+from knowledge_base.retrieval.index import current_build_id
+
+pytestmark = [pytest.mark.app, pytest.mark.slow]
+
+
+def test_index_records_model_and_knowledge_base_version(seeded, sessions) -> None:
+    from knowledge_base import store
+
+    searcher = seeded.searcher()
+    with sessions() as session:
+        assert searcher.index.kb_version == store.kb_version(session)
+    assert searcher.index.model == seeded.settings.resolved_embedding_model
+
+
+def test_failed_build_leaves_the_live_index_untouched(seeded, sessions, monkeypatch) -> None:
+    before = current_build_id(seeded.index_root)
+
+    def broken_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index_module.faiss, "write_index", broken_save)
+    with sessions() as session, pytest.raises(OSError):
+        seeded.reindex(session)
+    assert current_build_id(seeded.index_root) == before
+    assert seeded.search("đăng ký khai sinh").hits
+
+
+def test_searches_during_a_reindex_always_get_a_whole_index(seeded, sessions) -> None:
+    failures: list[BaseException] = []
+    builds_seen: set[str] = set()
+    done = threading.Event()
+
+    def keep_searching() -> None:
+        while not done.is_set():
+            try:
+                result = seeded.search("lam giay khai sinh cho con")
+                assert result.hits
+                builds_seen.add(seeded.searcher().index.build_id)
+            except BaseException as error:
+                failures.append(error)
+                return
+
+    searcher = threading.Thread(target=keep_searching)
+    searcher.start()
+    try:
+        with sessions() as session:
+            seeded.reindex(session)
+            seeded.reindex(session)
+    finally:
+        done.set()
+        searcher.join()
+    assert failures == []
+    assert current_build_id(seeded.index_root) in builds_seen or builds_seen
+
+
+def test_a_new_build_is_picked_up_by_another_process_service(seeded, settings, encoder, sessions):
+    from knowledge_base.retrieval.service import SearchService
+
+    other = SearchService(settings, encoder)
+    first = other.searcher().index.build_id
+    with sessions() as session:
+        seeded.reindex(session)
+    assert other.searcher().index.build_id != first
