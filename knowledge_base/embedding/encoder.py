@@ -1,12 +1,19 @@
-"""The sentence-transformers encoder, loaded once per process."""
+"""The embedding encoder, loaded once per process.
+
+The model is a sentence-transformers folder or name (a setting). Where the folder carries
+an ONNX export (``tthc model build`` makes one for the default model), ONNX Runtime runs
+it, about 2.5x faster on a small CPU; otherwise sentence-transformers does.
+"""
 
 from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from knowledge_base.embedding import onnx_backend
 from knowledge_base.settings import Settings, get_settings
 
 _lock = threading.Lock()
@@ -16,34 +23,52 @@ class Encoder:
     """Embeds questions and passages with the prompts the model was trained with (e5)."""
 
     def __init__(self, settings: Settings) -> None:
-        from sentence_transformers import SentenceTransformer
-
         self.name = settings.resolved_embedding_model
-        self.model = SentenceTransformer(self.name, device="cpu")
         self.query_prompt = settings.query_prompt
         self.passage_prompt = settings.passage_prompt
         self.batch_size = settings.embedding_batch_size
+        folder = Path(self.name)
+        self.onnx: onnx_backend.OnnxEncoder | None = None
+        self.model = None
+        if (
+            settings.embedding_backend == "onnx"
+            and onnx_backend.is_exported(folder)
+            and onnx_backend.supports(folder)
+        ):
+            self.onnx = onnx_backend.OnnxEncoder(folder)
+        else:
+            from sentence_transformers import SentenceTransformer
+
+            self.model = SentenceTransformer(self.name, device="cpu")
+
+    @property
+    def backend(self) -> str:
+        return "onnx" if self.onnx is not None else "sentence-transformers"
 
     @property
     def dimension(self) -> int:
+        if self.onnx is not None:
+            return self.onnx.dimension
         return int(self.model.get_sentence_embedding_dimension() or 0)
+
+    def _encode(self, texts: list[str], prompt: str, batch_size: int, progress: bool) -> np.ndarray:
+        if self.onnx is not None:
+            return self.onnx.encode([prompt + t for t in texts], batch_size=batch_size)
+        vectors = self.model.encode(
+            texts,
+            prompt=prompt,
+            normalize_embeddings=True,
+            batch_size=batch_size,
+            show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         with _lock:
-            vectors = self.model.encode(
-                texts, prompt=self.query_prompt, normalize_embeddings=True, batch_size=32
-            )
-        return np.asarray(vectors, dtype=np.float32)
+            return self._encode(texts, self.query_prompt, 32, False)
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        vectors = self.model.encode(
-            texts,
-            prompt=self.passage_prompt,
-            normalize_embeddings=True,
-            batch_size=self.batch_size,
-            show_progress_bar=show_progress,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        return self._encode(texts, self.passage_prompt, self.batch_size, show_progress)
 
 
 @lru_cache

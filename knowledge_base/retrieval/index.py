@@ -46,6 +46,7 @@ class SearchIndex:
     view_owner: np.ndarray
     lexical: bm25s.BM25
     restorer: DiacriticsRestorer
+    centroid: np.ndarray
 
     @property
     def model(self) -> str:
@@ -70,8 +71,13 @@ def build_index(
     kb_version: str,
     lexicon: Lexicon | None = None,
     show_progress: bool = False,
+    wording: list[str] | None = None,
 ) -> Path:
-    """Build a new index folder and make it the current one; return its path."""
+    """Build a new index folder and make it the current one; return its path.
+
+    ``wording`` is extra knowledge-base text (documents, results, applicants) from which
+    questions typed without diacritics get them back.
+    """
     lexicon = lexicon or default_lexicon()
     started = time.perf_counter()
     builds = index_root / "builds"
@@ -106,6 +112,8 @@ def build_index(
         + [k for p in procedures for k in p.keywords]
         + list(lexicon.synonyms.values())
         + list(lexicon.abbreviations.values())
+        + (wording or []),
+        preferred=lexicon.common_phrases,
     )
     (folder / "restorer.json").write_text(
         json.dumps(restorer.table, ensure_ascii=False), encoding="utf-8"
@@ -166,14 +174,17 @@ def load_index(index_root: Path) -> SearchIndex:
         for p in json.loads((folder / "procedures.json").read_text(encoding="utf-8"))
     ]
     lexical = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").exists() else bm25s.BM25()
+    dense = faiss.read_index(str(folder / "dense.faiss"))
+    vectors = dense.reconstruct_n(0, dense.ntotal) if dense.ntotal else np.zeros((1, dense.d))
     return SearchIndex(
         build_id=build_id,
         meta=meta,
         procedures=procedures,
-        dense=faiss.read_index(str(folder / "dense.faiss")),
+        dense=dense,
         view_owner=np.load(folder / "view_owner.npy"),
         lexical=lexical,
         restorer=DiacriticsRestorer(
             json.loads((folder / "restorer.json").read_text(encoding="utf-8"))
         ),
+        centroid=vectors.mean(axis=0).astype(np.float32),
     )

@@ -45,6 +45,7 @@ class Lexicon:
     abbreviations: dict[str, str]
     synonyms: dict[str, str]
     stopwords: frozenset[str]
+    common_phrases: tuple[str, ...] = ()
 
     @property
     def longest_synonym(self) -> int:
@@ -56,6 +57,11 @@ def load_lexicon(folder: Path = RESOURCES) -> Lexicon:
         abbreviations=_read_pairs(folder / "abbreviations.tsv"),
         synonyms=_read_pairs(folder / "synonyms.tsv"),
         stopwords=_read_words(folder / "stopwords.txt"),
+        common_phrases=tuple(
+            normalize(line)
+            for line in (folder / "common_phrases.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ),
     )
 
 

@@ -17,7 +17,9 @@ from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 
 MAX_QUERY_CHARS = 1_000
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
-_MAX_NGRAM = 4
+_MAX_NGRAM = 3
+_MAX_TEXT_CHARS = 160
+_CLAUSES = re.compile(r"[^\w\s]")
 
 
 class DiacriticsRestorer:
@@ -27,20 +29,24 @@ class DiacriticsRestorer:
         self.table = table
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> DiacriticsRestorer:
+    def from_texts(cls, texts: Iterable[str], preferred: Iterable[str] = ()) -> DiacriticsRestorer:
+        """Count spellings in ``texts``; ``preferred`` phrases override what was counted."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for text in texts:
-            for phrase in re.split(r"[^\w\s]", normalize(text).lower()):
+            for phrase in _CLAUSES.split(normalize(text[:_MAX_TEXT_CHARS]).lower()):
                 words = phrase.split()
                 for n in range(1, _MAX_NGRAM + 1):
                     for i in range(len(words) - n + 1):
                         gram = " ".join(words[i : i + n])
                         counts[fold_diacritics(gram)][gram] += 1
-        table = {
-            folded: forms.most_common(1)[0][0]
-            for folded, forms in counts.items()
-            if folded != forms.most_common(1)[0][0]
-        }
+        table = {}
+        for folded, forms in counts.items():
+            best = forms.most_common(1)[0][0]
+            if best != folded:
+                table[folded] = best
+        for phrase in preferred:
+            spelled = normalize(phrase).lower()
+            table[fold_diacritics(spelled)] = spelled
         return cls(table)
 
     def restore(self, text: str) -> str:
@@ -66,30 +72,30 @@ class DiacriticsRestorer:
 
 @dataclass
 class AnalyzedQuery:
-    original: str
-    text: str = field(default="", metadata={"doc": "normalised, abbreviations expanded"})
-    official_terms: list[str] = field(default_factory=list)
-    typed_without_diacritics: bool = False
-    restored: str | None = None
+    """One question, read several ways: for BM25, for the embedding model, for display."""
 
-    @property
-    def dense_text(self) -> str:
-        """What the embedding model reads: restored wording plus the official terms."""
-        base = self.restored or self.text
-        extra = [t for t in self.official_terms if fold_diacritics(t) not in fold_diacritics(base)]
-        return " ".join([base, *extra]).strip()
+    original: str
+    text: str = ""
+    official_terms: list[str] = field(default_factory=list)
+    dense_text: str = ""
+    typed_without_diacritics: bool = False
 
     @property
     def lexical_text(self) -> str:
+        """The question as typed (folded later) plus the official terms its words stand for."""
         return " ".join([self.text, *self.official_terms]).strip()
 
 
 class QueryAnalyzer:
     def __init__(
-        self, restorer: DiacriticsRestorer | None = None, lexicon: Lexicon | None = None
+        self,
+        restorer: DiacriticsRestorer | None = None,
+        lexicon: Lexicon | None = None,
+        restore_all: bool = True,
     ) -> None:
         self.restorer = restorer
         self.lexicon = lexicon or default_lexicon()
+        self.restore_all = restore_all
 
     def _expand_abbreviations(self, text: str) -> str:
         abbreviations = self.lexicon.abbreviations
@@ -99,26 +105,40 @@ class QueryAnalyzer:
         ]
         return " ".join(tokens)
 
-    def _official_terms(self, text: str) -> list[str]:
-        words = fold_diacritics(text.lower()).split()
-        found: list[str] = []
-        for n in range(min(self.lexicon.longest_synonym, len(words)), 0, -1):
-            for i in range(len(words) - n + 1):
-                term = self.lexicon.synonyms.get(" ".join(words[i : i + n]))
-                if term is not None and term not in found:
-                    found.append(term)
-        return found
+    def _replace_everyday_words(self, text: str) -> tuple[str, list[str]]:
+        """Swap everyday phrases for official terms, longest first; return text and terms."""
+        words = text.split()
+        folded = [fold_diacritics(w.lower()) for w in words]
+        out: list[str] = []
+        terms: list[str] = []
+        i = 0
+        longest = self.lexicon.longest_synonym
+        while i < len(words):
+            for n in range(min(longest, len(words) - i), 0, -1):
+                term = self.lexicon.synonyms.get(" ".join(folded[i : i + n]))
+                if term is not None:
+                    out.append(term)
+                    if term not in terms:
+                        terms.append(term)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return " ".join(out), terms
 
     def analyze(self, question: str) -> AnalyzedQuery:
         text = normalize(question)[:MAX_QUERY_CHARS]
         expanded = self._expand_abbreviations(text)
+        official, terms = self._replace_everyday_words(expanded)
         bare = not has_diacritics(text)
-        analyzed = AnalyzedQuery(
+        dense_text = official
+        if self.restorer is not None and (bare or self.restore_all):
+            dense_text = self.restorer.restore(official)
+        return AnalyzedQuery(
             original=question,
             text=expanded,
-            official_terms=self._official_terms(expanded),
+            official_terms=terms,
+            dense_text=dense_text,
             typed_without_diacritics=bare,
         )
-        if self.restorer is not None and bare:
-            analyzed.restored = self.restorer.restore(expanded)
-        return analyzed

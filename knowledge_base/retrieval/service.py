@@ -38,6 +38,15 @@ def indexed_procedures(session: Session) -> list[IndexedProcedure]:
     ]
 
 
+def knowledge_base_wording(session: Session) -> list[str]:
+    """Everyday wording of the knowledge base, from which diacritics are restored."""
+    texts: list[str] = []
+    for row in store.active_procedures(session):
+        texts.extend(t for t in (row.result, row.applicants) if t)
+        texts.extend(document.name for document in row.documents)
+    return texts
+
+
 class SearchService:
     def __init__(self, settings: Settings, encoder: object | None = None) -> None:
         self.settings = settings
@@ -65,6 +74,7 @@ class SearchService:
             self.index_root,
             kb_version=store.kb_version(session),
             show_progress=show_progress,
+            wording=knowledge_base_wording(session),
         )
         self._searcher = None
         return folder

@@ -1,0 +1,76 @@
+"""The real national catalogue: import, re-import, provincial mapping and retrieval quality.
+
+Reads ../shared/data (skipped where absent). The floors below guard against regressions;
+the measured figures are reported by `tthc kb eval` (see README).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.evaluation import evaluate, read_questions
+from tests.conftest import CATALOGUE_FILE, DEVSET_FILE, NATIONAL_FILE, require_shared
+
+pytestmark = [pytest.mark.app, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
+    """A deployment with the whole national catalogue imported and indexed."""
+    from knowledge_base.db import make_engine, session_factory, upgrade_database
+    from knowledge_base.importers.runner import import_path
+    from knowledge_base.retrieval.service import SearchService
+    from knowledge_base.settings import Settings
+    from tests.conftest import MODEL_DIR
+
+    require_shared(NATIONAL_FILE)
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("national"), embedding_model=str(MODEL_DIR)
+    )
+    upgrade_database(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    report = import_path(NATIONAL_FILE, sessions)
+    service = SearchService(settings, encoder)
+    with sessions() as session:
+        service.reindex(session)
+    yield sessions, service, report
+    engine.dispose()
+
+
+def test_every_national_record_is_imported(national) -> None:
+    _, _, report = national
+    assert (report.created, report.skipped) == (2642, 0)
+
+
+def test_reimporting_the_national_file_changes_nothing(national) -> None:
+    from knowledge_base.importers.runner import import_path
+
+    sessions, _, _ = national
+    again = import_path(NATIONAL_FILE, sessions)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2642)
+
+
+def test_provincial_catalogue_codes_map_to_national_records(national) -> None:
+    from knowledge_base import store
+    from knowledge_base.importers.runner import import_path
+
+    sessions, _, _ = national
+    report = import_path(require_shared(CATALOGUE_FILE), sessions)
+    assert report.skipped == 0
+    assert report.mapped > 100
+    with sessions() as session:
+        mapped = store.get_procedure(session, "1.000894.000.00.00.H36")
+        assert mapped is not None and mapped.code == "1.000894"
+
+
+def test_development_set_retrieval_stays_above_its_floor(national) -> None:
+    _, service, _ = national
+    report = evaluate(
+        read_questions(DEVSET_FILE),
+        lambda q, k, mode: service.search(q, top=k, mode=mode),
+        baselines=False,
+    )
+    assert report["hit@1"] >= 0.58
+    assert report["hit@5"] >= 0.80
+    assert report["by_style"]["no_diacritics"] >= 0.6
