@@ -100,7 +100,7 @@ def export(model_dir: Path, min_cosine: float = 0.9999) -> Path:
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
-    model = AutoModel.from_pretrained(str(model_dir), torch_dtype=torch.float32).eval()
+    model = AutoModel.from_pretrained(str(model_dir), dtype=torch.float32).eval()
     example = torch.ones((1, 8), dtype=torch.int64)
     target.parent.mkdir(exist_ok=True)
     partial = target.with_name(f".{uuid.uuid4().hex}.onnx")

@@ -187,8 +187,8 @@ def _parse_catalogue(path: Path) -> Iterator[_Parsed]:
         for number, row in catalogue.read_catalogue(path):
             try:
                 yield number, catalogue.parse_catalogue_row(row, number), []
-            except RecordError as error:
-                yield number, RecordError(f"{path}:{number}: {error}")
+            except RecordError as error:  # the message already names the line
+                yield number, RecordError(f"{path}: {error}")
     except RecordError as error:
         # An unreadable file (encoding, missing columns) stops the import where it is.
         raise ImportFormatError(str(error)) from error

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.text_normalization import fold_diacritics, has_diacritics, normalize
@@ -20,6 +20,27 @@ _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _MAX_NGRAM = 3
 _MAX_TEXT_CHARS = 160
 _CLAUSES = re.compile(r"[^\w\s]")
+
+
+def replace_longest(
+    words: list[str], lookup: Callable[[list[str]], str | None], longest: int
+) -> tuple[list[str], list[str]]:
+    """Replace runs of words left to right, longest run first; return words and what matched."""
+    out: list[str] = []
+    matched: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            replacement = lookup(words[i : i + n])
+            if replacement is not None:
+                out.append(replacement)
+                matched.append(replacement)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out, matched
 
 
 class DiacriticsRestorer:
@@ -51,23 +72,13 @@ class DiacriticsRestorer:
 
     def restore(self, text: str) -> str:
         """Restore greedily, longest known phrase first; words with diacritics stay as typed."""
-        words = text.split()
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
-                chunk = words[i : i + n]
-                if any(has_diacritics(w) for w in chunk):
-                    continue
-                restored = self.table.get(" ".join(chunk).lower())
-                if restored is not None:
-                    out.append(restored)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return " ".join(out)
+
+        def lookup(chunk: list[str]) -> str | None:
+            if any(has_diacritics(w) for w in chunk):
+                return None
+            return self.table.get(" ".join(chunk).lower())
+
+        return " ".join(replace_longest(text.split(), lookup, _MAX_NGRAM)[0])
 
 
 @dataclass
@@ -107,25 +118,13 @@ class QueryAnalyzer:
 
     def _replace_everyday_words(self, text: str) -> tuple[str, list[str]]:
         """Swap everyday phrases for official terms, longest first; return text and terms."""
-        words = text.split()
-        folded = [fold_diacritics(w.lower()) for w in words]
-        out: list[str] = []
-        terms: list[str] = []
-        i = 0
-        longest = self.lexicon.longest_synonym
-        while i < len(words):
-            for n in range(min(longest, len(words) - i), 0, -1):
-                term = self.lexicon.synonyms.get(" ".join(folded[i : i + n]))
-                if term is not None:
-                    out.append(term)
-                    if term not in terms:
-                        terms.append(term)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return " ".join(out), terms
+        synonyms = self.lexicon.synonyms
+
+        def lookup(chunk: list[str]) -> str | None:
+            return synonyms.get(fold_diacritics(" ".join(chunk).lower()))
+
+        words, matched = replace_longest(text.split(), lookup, self.lexicon.longest_synonym)
+        return " ".join(words), list(dict.fromkeys(matched))
 
     def analyze(self, question: str) -> AnalyzedQuery:
         text = normalize(question)[:MAX_QUERY_CHARS]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from knowledge_base import store
+from knowledge_base import models, store
 from knowledge_base.retrieval.hybrid import FusionWeights, HybridSearcher, SearchResult
 from knowledge_base.retrieval.index import (
     IndexMissing,
@@ -24,24 +24,21 @@ from knowledge_base.retrieval.views import IndexedProcedure
 from knowledge_base.settings import Settings
 
 
-def indexed_procedures(session: Session) -> list[IndexedProcedure]:
-    return [
-        IndexedProcedure(
-            code=row.code,
-            name=row.name,
-            levels=list(row.levels or []),
-            field=row.field,
-            keywords=list(row.keywords or []),
-            result=row.result,
-        )
-        for row in store.active_procedures(session)
-    ]
+def indexed_procedure(row: models.Procedure) -> IndexedProcedure:
+    return IndexedProcedure(
+        code=row.code,
+        name=row.name,
+        levels=list(row.levels or []),
+        field=row.field,
+        keywords=list(row.keywords or []),
+        result=row.result,
+    )
 
 
-def knowledge_base_wording(session: Session) -> list[str]:
+def knowledge_base_wording(rows: list[models.Procedure]) -> list[str]:
     """Everyday wording of the knowledge base, from which diacritics are restored."""
     texts: list[str] = []
-    for row in store.active_procedures(session):
+    for row in rows:
         texts.extend(t for t in (row.result, row.applicants) if t)
         texts.extend(document.name for document in row.documents)
     return texts
@@ -68,13 +65,14 @@ class SearchService:
 
     def reindex(self, session: Session, show_progress: bool = False) -> Path:
         """Build a fresh index of the active procedures and make it live."""
+        rows = store.active_procedures(session)
         folder = build_index(
-            indexed_procedures(session),
+            [indexed_procedure(row) for row in rows],
             self.encoder,
             self.index_root,
             kb_version=store.kb_version(session),
             show_progress=show_progress,
-            wording=knowledge_base_wording(session),
+            wording=knowledge_base_wording(rows),
         )
         self._searcher = None
         return folder
