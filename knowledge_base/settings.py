@@ -32,7 +32,10 @@ class Settings(BaseSettings):
         "sentence-transformers",
     )
     query_prompt: str = Field("query: ", description="Prefix the model expects on questions")
-    passage_prompt: str = Field("passage: ", description="Prefix the model expects on passages")
+    # Procedure titles are short, question-like texts: e5 matches them to questions better
+    # as a symmetric pair ("query: " on both sides) than as passages (measured: dense-only
+    # hit@1 0.51 → 0.59 on the development set).
+    passage_prompt: str = Field("query: ", description="Prefix put on the indexed texts")
     embedding_batch_size: int = 64
     # Retrieval decisions (see knowledge_base/retrieval/hybrid.py).
     search_candidates: int = Field(50, description="Candidates taken from each retriever")

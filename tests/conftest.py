@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,14 +52,27 @@ def encoder():  # type: ignore[no-untyped-def]
     return Encoder(Settings(embedding_model=str(MODEL_DIR)))
 
 
-@pytest.fixture
-def seeded(settings, sessions, encoder) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """A deployment loaded with the shipped seed knowledge base and indexed."""
+@pytest.fixture(scope="module")
+def seeded_deployment(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
+    """A deployment loaded with the shipped seed knowledge base and indexed (per module)."""
+    from knowledge_base.db import make_engine, session_factory, upgrade_database
     from knowledge_base.importers.runner import import_path
     from knowledge_base.retrieval.service import SearchService
+    from knowledge_base.settings import Settings
 
+    settings = Settings(data_dir=tmp_path_factory.mktemp("seeded"), embedding_model=str(MODEL_DIR))
+    upgrade_database(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
     import_path(SEED_FILE, sessions)
     service = SearchService(settings, encoder)
     with sessions() as session:
         service.reindex(session)
-    yield service
+    yield settings, sessions, service
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def seeded(seeded_deployment):  # type: ignore[no-untyped-def]
+    """The search service of the seeded deployment."""
+    return seeded_deployment[2]

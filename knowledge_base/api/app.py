@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from knowledge_base.api.routers import health, procedures, search
-from knowledge_base.db import session_factory
+from knowledge_base.db import make_engine, session_factory
 from knowledge_base.retrieval.index import IndexMissing
 from knowledge_base.retrieval.service import SearchService
 from knowledge_base.settings import Settings, get_settings
@@ -33,7 +33,9 @@ def create_app(settings: Settings | None = None, search_service: SearchService |
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.sessions = session_factory()
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app.state.sessions = session_factory(make_engine(settings.resolved_database_url))
     app.state.search = search_service or SearchService(settings)
     app.include_router(search.router)
     app.include_router(procedures.router)

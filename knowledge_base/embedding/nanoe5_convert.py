@@ -646,7 +646,9 @@ def is_current(folder: Path, dtype: str | None = None, *, require_verified: bool
     if require_verified and not (record.get("verification") or {}).get("token_ids_identical"):
         return False
     files = record.get("files") or {}
-    if WEIGHTS_FILE not in files or _file_sizes(folder) != files:
+    # Files added beside the conversion (e.g. the ONNX export) do not make it stale.
+    sizes = _file_sizes(folder)
+    if WEIGHTS_FILE not in files or any(sizes.get(k) != v for k, v in files.items()):
         return False
     try:
         return record.get("source_sha256") == sha256_file(source_path())

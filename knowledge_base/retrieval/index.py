@@ -125,6 +125,7 @@ def build_index(
         "format": FORMAT_VERSION,
         "build_id": build_id,
         "model": encoder.name,
+        "passage_prompt": getattr(encoder, "passage_prompt", None),
         "dimension": int(vectors.shape[1]),
         "kb_version": kb_version,
         "procedures": len(procedures),

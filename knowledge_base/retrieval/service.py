@@ -78,13 +78,14 @@ class SearchService:
         return folder
 
     def is_current(self, session: Session) -> bool:
-        """True when the live index was built from this model and this knowledge base."""
+        """True when the live index was built from this model, prompt and knowledge base."""
         try:
             searcher = self.searcher()
         except IndexMissing:
             return False
         return (
             searcher.index.model == self.settings.resolved_embedding_model
+            and searcher.index.meta.get("passage_prompt") == self.settings.passage_prompt
             and searcher.index.kb_version == store.kb_version(session)
         )
 

@@ -10,9 +10,10 @@ from knowledge_base.api.app import create_app
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
 
-@pytest.fixture
-def client(settings, seeded):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(settings, seeded)) as client:
+@pytest.fixture(scope="module")
+def client(seeded_deployment):  # type: ignore[no-untyped-def]
+    settings, _, service = seeded_deployment
+    with TestClient(create_app(settings, service)) as client:
         yield client
 
 
