@@ -63,5 +63,10 @@ def upgrade_database(url: str | None = None) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(PROJECT_ROOT / "knowledge_base" / "migrations"))
-    config.attributes["url"] = url or get_settings().resolved_database_url
+    if url is None:
+        settings = get_settings()
+        if settings.database_url is None:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        url = settings.resolved_database_url
+    config.attributes["url"] = url
     command.upgrade(config, "head")
