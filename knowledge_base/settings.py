@@ -39,8 +39,10 @@ class Settings(BaseSettings):
     embedding_batch_size: int = 64
     # Retrieval decisions (see knowledge_base/retrieval/hybrid.py).
     search_candidates: int = Field(50, description="Candidates taken from each retriever")
-    confidence_threshold: float = Field(
-        0.5, description="Calibrated score below which a search is not confident"
+    confidence_margin: float = Field(
+        0.05,
+        description="How far the best match must stand above the question's similarity to "
+        "the whole knowledge base for an answer to be trusted (see retrieval/hybrid.py)",
     )
     preferred_levels: list[str] = Field(
         default_factory=lambda: ["Cấp xã", "Cấp tỉnh", "Cấp bộ"],

@@ -99,7 +99,7 @@ class SearchService:
                 self._searcher = HybridSearcher(
                     load_index(self.index_root),
                     self.encoder,
-                    weights=FusionWeights(),
+                    weights=FusionWeights(min_margin=self.settings.confidence_margin),
                     preferred_levels=self.settings.preferred_levels,
                     candidates=self.settings.search_candidates,
                 )
