@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from enum import Enum
 
 from sqlalchemy import func, or_, select
@@ -101,13 +100,6 @@ def get_procedure(session: Session, code: str) -> models.Procedure | None:
         .options(*_LOAD_ALL)
         .limit(1)
     )
-
-
-def get_procedures(session: Session, codes: Sequence[str]) -> dict[str, models.Procedure]:
-    rows = session.scalars(
-        select(models.Procedure).where(models.Procedure.code.in_(codes)).options(*_LOAD_ALL)
-    )
-    return {row.code: row for row in rows}
 
 
 def active_procedures(session: Session) -> list[models.Procedure]:
