@@ -274,15 +274,20 @@ def _row_starts(table: str) -> list[re.Match[str]]:
     return starts
 
 
+def _table_body(text: str | None, header: str) -> str | None:
+    """The rows of a flattened table without its header; None when the table is empty."""
+    if text is None:
+        return None
+    table = _nfc(text).strip()
+    if table.startswith(header):
+        table = table[len(header) :].strip()
+    return None if not table or table == NO_INFO else table
+
+
 def parse_channels(text: str | None) -> tuple[list[SubmissionChannel], list[_Issue]]:
     """Split the flattened 'Cách thức thực hiện' table into one channel per row."""
-    if text is None:
-        return [], []
-    table = _nfc(text).strip()
-    if table.startswith(_CHANNEL_HEADER):
-        table = table[len(_CHANNEL_HEADER) :]
-    table = table.strip()
-    if not table or table == NO_INFO:
+    table = _table_body(text, _CHANNEL_HEADER)
+    if table is None:
         return [], []
     issues: list[_Issue] = []
     starts = _row_starts(table)
@@ -623,13 +628,8 @@ def _leading_lower_word(text: str) -> str:
 
 def parse_legal_bases(text: str | None) -> tuple[list[LegalBasis], list[_Issue]]:
     """Split the flattened 'Căn cứ pháp lý' table: each title is followed by its number."""
-    if text is None:
-        return [], []
-    table = _nfc(text).strip()
-    if table.startswith(_LEGAL_HEADER):
-        table = table[len(_LEGAL_HEADER) :]
-    table = table.strip()
-    if not table or table == NO_INFO:
+    table = _table_body(text, _LEGAL_HEADER)
+    if table is None:
         return [], []
     spans = [_number_span(table, match) for match in _DOC_NUMBER.finditer(table)]
     bases: list[LegalBasis] = []
