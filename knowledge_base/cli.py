@@ -178,7 +178,18 @@ def kb_eval(
     if as_json:
         print(to_json(report, with_misses=misses))
         return
-    console.print(to_json(report, with_misses=misses))
+    table = Table(title=f"{questions} ({report['n']} questions)")
+    columns = ("hit@1", "hit@5", "mrr@10", "abstain_oos", "false_abstain", "latency_ms_p95")
+    table.add_column("retriever")
+    for column in columns:
+        table.add_column(column, justify="right")
+    rows = {"hybrid": report, **report.get("baselines", {})}
+    for name, figures in rows.items():
+        table.add_row(name, *(str(figures[column]) for column in columns))
+    Console().print(table)
+    Console().print("hit@1 by style:", report["by_style"])
+    for miss in report["misses"] if misses else []:
+        Console().print(f"  missed: {miss['question']} → {miss['got'][:1]} (gold {miss['gold']})")
 
 
 @app.command("setup")

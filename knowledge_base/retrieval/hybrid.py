@@ -79,6 +79,7 @@ class HybridSearcher:
         self.candidates = candidates
         self.lexicon = lexicon or default_lexicon()
         self.analyzer = QueryAnalyzer(index.restorer, self.lexicon)
+        self._base_names = {p.code: p.base_name for p in index.procedures}
 
     # -- evidence ---------------------------------------------------------------------
     def _dense_scores(self, query: AnalyzedQuery) -> tuple[np.ndarray, float]:
@@ -114,16 +115,15 @@ class HybridSearcher:
         """Among near-tied variants of one procedure, put the level citizens use first."""
         ordered: list[SearchHit] = []
         placed: set[str] = set()
-        by_code = {p.code: p for p in self.index.procedures}
         for hit in hits:
             if hit.code in placed:
                 continue
-            base = by_code[hit.code].base_name
+            base = self._base_names[hit.code]
             group = [
                 other
                 for other in hits
                 if other.code not in placed
-                and by_code[other.code].base_name == base
+                and self._base_names[other.code] == base
                 and hit.score - other.score <= self.weights.level_tie_margin
             ]
             group.sort(key=lambda h: (self._level_rank(h.levels), -h.score))

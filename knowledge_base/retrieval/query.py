@@ -102,11 +102,9 @@ class QueryAnalyzer:
         self,
         restorer: DiacriticsRestorer | None = None,
         lexicon: Lexicon | None = None,
-        restore_all: bool = True,
     ) -> None:
         self.restorer = restorer
         self.lexicon = lexicon or default_lexicon()
-        self.restore_all = restore_all
 
     def _expand_abbreviations(self, text: str) -> str:
         abbreviations = self.lexicon.abbreviations
@@ -130,14 +128,12 @@ class QueryAnalyzer:
         text = normalize(question)[:MAX_QUERY_CHARS]
         expanded = self._expand_abbreviations(text)
         official, terms = self._replace_everyday_words(expanded)
-        bare = not has_diacritics(text)
-        dense_text = official
-        if self.restorer is not None and (bare or self.restore_all):
-            dense_text = self.restorer.restore(official)
+        # Bare words are restored even in a question that has some diacritics: typos drop them.
+        dense_text = self.restorer.restore(official) if self.restorer is not None else official
         return AnalyzedQuery(
             original=question,
             text=expanded,
             official_terms=terms,
             dense_text=dense_text,
-            typed_without_diacritics=bare,
+            typed_without_diacritics=not has_diacritics(text),
         )

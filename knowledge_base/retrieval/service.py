@@ -31,7 +31,6 @@ def indexed_procedure(row: models.Procedure) -> IndexedProcedure:
         levels=list(row.levels or []),
         field=row.field,
         keywords=list(row.keywords or []),
-        result=row.result,
     )
 
 

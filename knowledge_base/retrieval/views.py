@@ -23,7 +23,6 @@ class IndexedProcedure(BaseModel):
     levels: list[str]
     field: str | None
     keywords: list[str]
-    result: str | None = None
 
     @property
     def base_name(self) -> str:
