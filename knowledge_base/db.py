@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base.settings import get_settings
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys and a WAL journal for concurrent readers."""
+    """Create an engine; SQLite gets its folder, foreign keys and a WAL journal."""
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -30,10 +34,7 @@ def make_engine(url: str) -> Engine:
 
 @lru_cache
 def get_engine() -> Engine:
-    settings = get_settings()
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return make_engine(settings.resolved_database_url)
+    return make_engine(get_settings().resolved_database_url)
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
@@ -63,10 +64,5 @@ def upgrade_database(url: str | None = None) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(PROJECT_ROOT / "knowledge_base" / "migrations"))
-    if url is None:
-        settings = get_settings()
-        if settings.database_url is None:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-        url = settings.resolved_database_url
-    config.attributes["url"] = url
+    config.attributes["url"] = url or get_settings().resolved_database_url
     command.upgrade(config, "head")

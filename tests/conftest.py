@@ -33,7 +33,6 @@ def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
 def sessions(settings):  # type: ignore[no-untyped-def]
     from knowledge_base.db import make_engine, session_factory, upgrade_database
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
     yield session_factory(engine)

@@ -33,8 +33,6 @@ def create_app(settings: Settings | None = None, search_service: SearchService |
         lifespan=lifespan,
     )
     app.state.settings = settings
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
     app.state.sessions = session_factory(make_engine(settings.resolved_database_url))
     app.state.search = search_service or SearchService(settings)
     app.include_router(search.router)
