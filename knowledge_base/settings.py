@@ -49,6 +49,29 @@ class Settings(BaseSettings):
         description="Level citizens use first, when variants of a procedure tie",
     )
 
+    deployment_file: Path = Field(
+        PROJECT_ROOT / "deployment.yml",
+        description="Deployment profile: province, hotline, portal, service centre",
+    )
+    # The dialogue: the Rasa server the app starts beside itself, and how answers behave.
+    rasa_executable: Path = Field(
+        PROJECT_ROOT / ".venv-engine" / "bin" / "rasa", description="Rasa in the engine env"
+    )
+    rasa_model: Path = Field(
+        PROJECT_ROOT / "models" / "tthc.tar.gz", description="Trained model (make trains it)"
+    )
+    rasa_port: int = Field(5005, description="Port of the Rasa server (REST channel)")
+    clarify_margin: float = Field(
+        0.07,
+        description="Candidates whose score is this close to the best one are offered as "
+        "buttons instead of guessing",
+    )
+    dossier_provider: str = Field(
+        "local",
+        description="Dossier tracking: 'local' (the dossier_records table) or "
+        "'package.module:Class' of a province's own provider",
+    )
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'tthc.sqlite3'}"

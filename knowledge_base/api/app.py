@@ -1,4 +1,4 @@
-"""The FastAPI application: search and procedure APIs over the knowledge base."""
+"""The FastAPI application: search and procedure APIs, and Rasa's custom actions."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from actions import webhook
+from actions.actions import Services
+from actions.dossier_status import load_provider
 from knowledge_base.api.routers import health, procedures, search
 from knowledge_base.db import make_engine, session_factory
+from knowledge_base.deployment import load_profile
 from knowledge_base.retrieval.index import IndexMissing
 from knowledge_base.retrieval.service import SearchService
 from knowledge_base.settings import Settings, get_settings
@@ -35,6 +39,17 @@ def create_app(settings: Settings | None = None, search_service: SearchService |
     app.state.settings = settings
     app.state.sessions = session_factory(make_engine(settings.resolved_database_url))
     app.state.search = search_service or SearchService(settings)
+    app.state.profile = load_profile(settings.deployment_file)
+    app.state.action_executor = webhook.build_executor(
+        Services(
+            search=app.state.search,
+            sessions=app.state.sessions,
+            profile=app.state.profile,
+            dossiers=load_provider(settings, app.state.sessions),
+            clarify_margin=settings.clarify_margin,
+        )
+    )
+    app.include_router(webhook.router)
     app.include_router(search.router)
     app.include_router(procedures.router)
     app.include_router(health.router)

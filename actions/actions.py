@@ -1,0 +1,256 @@
+"""Rasa custom actions, run by the app at /webhook (see actions/webhook.py).
+
+Each action gets its services (search, database, deployment profile) when it is built,
+so the embedding model and the index are loaded once for all conversations.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions import messages
+from actions.answers import FACET_LABELS, INTENT_FACETS, Facet, answer
+from actions.chat_format import split_message
+from actions.dossier_status import DossierStatusProvider, find_receipt_code, looks_like_a_code
+from actions.procedure_resolver import Outcome, Resolution, Searcher, resolve
+from knowledge_base import store
+from knowledge_base.deployment import DeploymentProfile
+from knowledge_base.models import AnswerFeedback
+from knowledge_base.schemas import ProcedureOut
+
+logger = logging.getLogger(__name__)
+
+CHOOSE_PROCEDURE = "choose_procedure"
+
+
+@dataclass
+class Services:
+    """What the actions need, built once by the app."""
+
+    search: Searcher
+    sessions: sessionmaker[Session]
+    profile: DeploymentProfile
+    dossiers: DossierStatusProvider
+    clarify_margin: float = 0.07
+
+
+def _say(dispatcher: CollectingDispatcher, text: str, buttons: list[dict] | None = None) -> None:
+    """Send text as chat messages of at most 2,000 characters; buttons go on the last one."""
+    parts = split_message(text)
+    for part in parts[:-1]:
+        dispatcher.utter_message(text=part)
+    if parts:
+        dispatcher.utter_message(text=parts[-1], buttons=buttons or [])
+
+
+def _intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def _text(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "").strip()
+
+
+class ServiceAction(Action):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def profile(self) -> DeploymentProfile:
+        return self.services.profile
+
+    def procedure(self, code: str) -> ProcedureOut | None:
+        with self.services.sessions() as session:
+            row = store.get_procedure(session, code)
+            if row is None or row.status != "active":
+                return None
+            return store.to_schema(row)
+
+
+class ActionGreet(ServiceAction):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        _say(dispatcher, messages.greeting(self.profile))
+        return []
+
+
+class ActionAnswerProcedure(ServiceAction):
+    """Answer the asked facet of the procedure the message is about."""
+
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = _intent(tracker)
+        pending = tracker.get_slot("pending_facet")
+        current = tracker.get_slot("procedure_code")
+        if intent == CHOOSE_PROCEDURE:
+            code = next(tracker.get_latest_entity_values("procedure_code"), None) or current
+            facet = Facet(pending) if pending in Facet.__members__ else Facet.general
+            return self._answer(dispatcher, code, facet, tracker)
+        facet = INTENT_FACETS.get(intent, Facet.general)
+        if facet is Facet.general and pending in Facet.__members__:
+            # The citizen named the procedure we asked about ("đăng ký khai sinh").
+            facet = Facet(pending)
+        text = _text(tracker)
+        resolution = resolve(text, current, self.services.search, self.services.clarify_margin)
+        return self.respond(dispatcher, tracker, resolution, facet)
+
+    def respond(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        resolution: Resolution,
+        facet: Facet,
+    ) -> list[EventType]:
+        if resolution.outcome in (Outcome.current, Outcome.found) and resolution.code:
+            return self._answer(dispatcher, resolution.code, facet, tracker)
+        if resolution.outcome is Outcome.clarify:
+            buttons = [
+                {
+                    "title": messages.button_title(hit, resolution.candidates),
+                    "payload": f'/{CHOOSE_PROCEDURE}{{"procedure_code": "{hit.code}"}}',
+                }
+                for hit in resolution.candidates
+            ]
+            _say(dispatcher, messages.clarify(FACET_LABELS[facet]), buttons)
+            return [SlotSet("pending_facet", facet.value)]
+        if resolution.outcome is Outcome.ask_which:
+            _say(dispatcher, messages.ask_which(FACET_LABELS[facet]))
+            return [SlotSet("pending_facet", facet.value)]
+        _say(dispatcher, messages.not_found(self.profile))
+        return []
+
+    def _answer(
+        self, dispatcher: CollectingDispatcher, code: str | None, facet: Facet, tracker: Tracker
+    ) -> list[EventType]:
+        procedure = self.procedure(code) if code else None
+        if procedure is None:
+            _say(dispatcher, messages.not_found(self.profile))
+            return [SlotSet("pending_facet", None)]
+        place = tracker.get_slot("place")
+        _say(dispatcher, answer(procedure, facet, self.profile, messages.plain(place)))
+        return [SlotSet("procedure_code", procedure.code), SlotSet("pending_facet", None)]
+
+
+class ActionFallback(ActionAnswerProcedure):
+    """Not understood as a kind of question: a named procedure still gets its overview."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = _text(tracker)
+        pending = tracker.get_slot("pending_facet")
+        resolution = (
+            resolve(text, None, self.services.search, self.services.clarify_margin)
+            if text
+            else Resolution(Outcome.not_found)
+        )
+        if resolution.outcome in (Outcome.found, Outcome.clarify):
+            facet = Facet(pending) if pending in Facet.__members__ else Facet.general
+            return self.respond(dispatcher, tracker, resolution, facet)
+        _say(dispatcher, messages.not_understood(self.profile))
+        return []
+
+
+class ActionDossierStatus(ServiceAction):
+    def name(self) -> str:
+        return "action_dossier_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = _text(tracker)
+        code = find_receipt_code(text)
+        if code is None:
+            if looks_like_a_code(text):
+                _say(dispatcher, messages.malformed_receipt_code())
+            else:
+                _say(dispatcher, messages.ask_receipt_code())
+            return []
+        try:
+            status = self.services.dossiers.lookup(code)
+        except Exception:  # the province's system is down or answers nonsense
+            logger.exception("Dossier status provider failed for %s", code)
+            _say(dispatcher, messages.dossier_lookup_failed(code, self.profile))
+            return [SlotSet("receipt_code", code)]
+        if status is None:
+            _say(dispatcher, messages.dossier_not_found(code, self.profile))
+        else:
+            _say(dispatcher, messages.dossier_status(status))
+        return [SlotSet("receipt_code", code)]
+
+
+class ActionHandoff(ServiceAction):
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        _say(dispatcher, messages.handoff(self.profile))
+        return []
+
+
+class ActionOutOfScope(ServiceAction):
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        _say(dispatcher, messages.out_of_scope(self.profile))
+        return []
+
+
+class ActionRecordFeedback(ServiceAction):
+    """Keep the citizen's verdict on the last answer for administrators, then reply."""
+
+    def name(self) -> str:
+        return "action_record_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        helpful = _intent(tracker) == "feedback_good"
+        try:
+            with self.services.sessions.begin() as session:
+                session.add(
+                    AnswerFeedback(
+                        conversation_id=tracker.sender_id[:128],
+                        procedure_code=tracker.get_slot("procedure_code"),
+                        helpful=helpful,
+                        comment=_text(tracker)[:500] or None,
+                    )
+                )
+        except Exception:  # feedback is worth a log line, not a failed conversation
+            logger.exception("Could not store feedback for %s", tracker.sender_id)
+        _say(dispatcher, messages.thanks_for_feedback(helpful, self.profile))
+        return []
+
+
+ACTIONS: list[type[ServiceAction]] = [
+    ActionGreet,
+    ActionAnswerProcedure,
+    ActionFallback,
+    ActionDossierStatus,
+    ActionHandoff,
+    ActionOutOfScope,
+    ActionRecordFeedback,
+]

@@ -1,0 +1,105 @@
+"""Dossier tracking: recognise a receipt code and ask a provider for the dossier's status.
+
+The province's own tracking system (its one-stop information system) is not reachable
+from here, so the default provider reads the local ``dossier_records`` table. A province
+plugs its own in with ``TTHC_DOSSIER_PROVIDER=package.module:ClassName``: a class taking
+the settings and having ``lookup(receipt_code) -> DossierStatus | None`` (see README).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge_base.models import DossierRecord
+from knowledge_base.settings import Settings
+
+# Receipt codes look like 000.00.04.H51-250221-0001: the receiving agency's code, the
+# date received (yymmdd) and a sequence number.
+RECEIPT_CODE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}\b", re.IGNORECASE)
+# Something that is probably a receipt code typed wrong: digits joined by dots and dashes.
+_CODE_ATTEMPT = re.compile(r"\b\d{2,3}[.\-]\d{2}[.\-]?[\w.\-]*\d\b")
+
+
+@dataclass(frozen=True)
+class DossierStatus:
+    receipt_code: str
+    status: str
+    procedure_name: str | None = None
+    received_at: datetime | None = None
+    due_at: datetime | None = None
+    agency: str | None = None
+    note: str | None = None
+
+
+class DossierStatusProvider(Protocol):
+    def lookup(self, receipt_code: str) -> DossierStatus | None: ...
+
+
+def find_receipt_code(text: str) -> str | None:
+    match = RECEIPT_CODE.search(text)
+    return match.group(0).upper() if match else None
+
+
+def looks_like_a_code(text: str) -> bool:
+    """True when the message holds a code-like string that is not a valid receipt code."""
+    return bool(_CODE_ATTEMPT.search(text)) and not RECEIPT_CODE.search(text)
+
+
+class LocalTableProvider:
+    """Statuses from the ``dossier_records`` table (demos, tests, pushed imports)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def lookup(self, receipt_code: str) -> DossierStatus | None:
+        with self.sessions() as session:
+            row = session.scalar(
+                select(DossierRecord).where(DossierRecord.receipt_code == receipt_code.upper())
+            )
+            if row is None:
+                return None
+            return DossierStatus(
+                receipt_code=row.receipt_code,
+                status=row.status,
+                procedure_name=row.procedure_name,
+                received_at=row.received_at,
+                due_at=row.due_at,
+                agency=row.agency,
+                note=row.note,
+            )
+
+
+def load_provider(settings: Settings, sessions: sessionmaker[Session]) -> DossierStatusProvider:
+    """The provider the settings name: ``local`` or ``package.module:ClassName``."""
+    if settings.dossier_provider == "local":
+        return LocalTableProvider(sessions)
+    module_name, _, class_name = settings.dossier_provider.partition(":")
+    if not class_name:
+        raise ValueError(
+            f"TTHC_DOSSIER_PROVIDER must be 'local' or 'package.module:ClassName', "
+            f"not {settings.dossier_provider!r}"
+        )
+    provider_class = getattr(importlib.import_module(module_name), class_name)
+    return provider_class(settings)
+
+
+def load_demo_records(session: Session, path: Path) -> int:
+    """Put the demo dossiers into an empty table; returns how many were added."""
+    if session.scalar(select(DossierRecord.id).limit(1)) is not None:
+        return 0
+    records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for record in records:
+        for key in ("received_at", "due_at"):
+            if isinstance(record.get(key), date):
+                record[key] = datetime.combine(record[key], datetime.min.time())
+        session.add(DossierRecord(**{**record, "receipt_code": record["receipt_code"].upper()}))
+    return len(records)

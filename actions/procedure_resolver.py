@@ -1,0 +1,65 @@
+"""Which procedure a message is about: the one under discussion, a new one, or unclear.
+
+Retrieval finds candidates; this module decides what the conversation does with them:
+stay on the current procedure for follow-ups, switch when another one is named, ask a
+clarifying question when several are close, and admit it when nothing matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Protocol
+
+from actions.question_wording import names_no_procedure, search_query
+from knowledge_base.retrieval.hybrid import SearchHit, SearchResult
+
+MAX_QUERY_CHARS = 300
+
+
+class Outcome(str, Enum):
+    current = "current"  # a follow-up about the procedure under discussion
+    found = "found"  # one procedure, confidently
+    clarify = "clarify"  # several close candidates: ask which
+    ask_which = "ask_which"  # a question word without any procedure, and none under discussion
+    not_found = "not_found"  # nothing matches confidently
+
+
+@dataclass
+class Resolution:
+    outcome: Outcome
+    code: str | None = None
+    candidates: list[SearchHit] = field(default_factory=list)
+
+
+class Searcher(Protocol):
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult: ...
+
+
+def resolve(
+    message: str,
+    current_code: str | None,
+    searcher: Searcher,
+    clarify_margin: float,
+    max_choices: int = 4,
+    min_agreement: float = 0.7,
+) -> Resolution:
+    """Decide which procedure ``message`` is about, given the one under discussion."""
+    if names_no_procedure(message):
+        if current_code:
+            return Resolution(Outcome.current, current_code)
+        return Resolution(Outcome.ask_which)
+    # Long pastes are cut: the procedure is named early, and search time grows with length.
+    result = searcher.search(search_query(message)[:MAX_QUERY_CHARS], top=max(max_choices, 5))
+    # The best fused score is below 1 when the meaning-based and the word-based rankings
+    # disagree on the best procedure; far below, neither can be trusted ("thời tiết hôm nay").
+    if not result.hits or not result.confident or result.hits[0].score < min_agreement:
+        return Resolution(Outcome.not_found, candidates=result.hits)
+    best = result.hits[0]
+    close = [h for h in result.hits[:max_choices] if best.score - h.score <= clarify_margin]
+    if current_code and current_code in {h.code for h in close}:
+        # "làm căn cước mất bao lâu?" after choosing one of the căn cước variants.
+        return Resolution(Outcome.current, current_code)
+    if len(close) > 1:
+        return Resolution(Outcome.clarify, candidates=close)
+    return Resolution(Outcome.found, best.code, candidates=result.hits)

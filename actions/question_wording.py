@@ -1,0 +1,115 @@
+"""Telling the question words of a message from the procedure it names.
+
+"mất bao lâu?" names no procedure: it is a follow-up about the one under discussion.
+"làm căn cước mất bao lâu?" names one. Retrieval alone cannot tell them apart (every
+administrative-sounding phrase resembles some procedure), so a message whose syllables are
+all question or chat words is a follow-up, and those words are taken out of the query
+before searching.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.text_normalization import fold_diacritics, has_diacritics
+
+# Question and chat words as citizens write them about any procedure. Marked text is
+# compared marked ("sổ đỏ" is not "số đó"); bare text against the folded forms.
+_WORD_LIST = """
+    à ạ ad ah ak alo anh ấy bạn bao bây bên bước bn cách các cái cần chị cho chứ có còn
+    cơ của cứ đã đâu đấy để đến đi điền định điều đó được dc em gì giấy giờ giúp gồm
+    hả hay hết hỏi hồ hơn j k kết khi không kiện ko là làm lâu lệ loại lúc mà mang mất
+    mấy mình một muốn nào này nè nếu ngày nghị nhé nhiêu như những nơi nộp ở ơi online
+    phải pháp phí qua quả quan quy ra rồi sao sơ sau sửa thế theo thì thời gian thủ tục
+    thực tiền tờ trả trình trực tuyến từ tuần ừ vẫn văn bản vậy về vì với vs xin xong
+    căn lý đăng ký
+"""
+_QUESTION_WORDS = frozenset(_WORD_LIST.split())
+_FOLDED_QUESTION_WORDS = frozenset(fold_diacritics(w) for w in _QUESTION_WORDS)
+
+# Multi-word question phrases taken out of the search query ("mất" alone is "lost").
+_QUESTION_PHRASES = [
+    "mat bao lau",
+    "bao lau",
+    "mat may ngay",
+    "may ngay",
+    "bao nhieu tien",
+    "bao nhieu",
+    "het bao nhieu",
+    "le phi",
+    "phi",
+    "can nhung gi",
+    "can nhung giay to gi",
+    "can giay to gi",
+    "can gi",
+    "giay to gi",
+    "gom nhung gi",
+    "nop o dau",
+    "lam o dau",
+    "o dau",
+    "co quan nao",
+    "trinh tu",
+    "cac buoc",
+    "quy trinh",
+    "can cu phap ly",
+    "dieu kien",
+    "ket qua",
+    "nop truc tuyen",
+    "truc tuyen",
+    "online",
+    "the nao",
+    "ra sao",
+    "cho em hoi",
+    "cho toi hoi",
+    "cho minh hoi",
+    "thi sao",
+    "duoc khong",
+    "co duoc khong",
+]
+_PHRASE_PATTERN = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(p) for p in sorted(_QUESTION_PHRASES, key=len, reverse=True))
+    + r")\b",
+)
+_SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def content_syllables(text: str) -> list[str]:
+    """The syllables of a message that are not question or chat words (folded, lower)."""
+    lowered = text.lower()
+    if has_diacritics(lowered):
+        return [fold_diacritics(s) for s in _SYLLABLE.findall(lowered) if s not in _QUESTION_WORDS]
+    return [s for s in _SYLLABLE.findall(lowered) if s not in _FOLDED_QUESTION_WORDS]
+
+
+def names_no_procedure(text: str) -> bool:
+    """True for follow-ups such as "còn lệ phí?", "mat bao lau", "nộp ở đâu ạ"."""
+    return not content_syllables(text)
+
+
+def search_query(text: str) -> str:
+    """The message without its question phrases, keeping the procedure's own words.
+
+    Folding keeps one character per character for composed text, so spans found in the
+    folded text cut the original one.
+    """
+    folded = fold_diacritics(text).lower()
+    if len(folded) != len(text):
+        return text
+    kept, cursor = [], 0
+    for match in _PHRASE_PATTERN.finditer(folded):
+        kept.append(text[cursor : match.start()])
+        cursor = match.end()
+    kept.append(text[cursor:])
+    words = re.sub(r"\s+", " ", " ".join(kept)).strip(" ?.!,").split(" ")
+    # Trailing chat words ("... có", "... vậy ạ") only blur the procedure's name.
+    while len(words) > 1 and _is_question_word(words[-1]):
+        words.pop()
+    return " ".join(words) or text
+
+
+def _is_question_word(word: str) -> bool:
+    word = word.lower().strip("?.!,")
+    if has_diacritics(word):
+        return word in _QUESTION_WORDS
+    return word in _FOLDED_QUESTION_WORDS

@@ -1,0 +1,44 @@
+"""The deployment profile: the province the assistant speaks for (``deployment.yml``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+from knowledge_base.settings import get_settings
+
+
+class DeploymentProfile(BaseModel):
+    province: str = Field(min_length=1, description="Province name, e.g. Bắc Ninh")
+    province_note: str = ""
+    assistant_name: str = "Trợ lý ảo thủ tục hành chính"
+    portal_url: str = Field(description="The province's public-service portal")
+    national_portal_url: str = "https://dichvucong.gov.vn"
+    hotline: str = Field(min_length=1)
+    service_centre: str = Field(min_length=1)
+    service_centre_address: str = ""
+    service_centre_hours: str = ""
+
+    @property
+    def service_centre_line(self) -> str:
+        """The centre with whatever of address and hours the province has confirmed."""
+        parts = [self.service_centre]
+        if self.service_centre_address:
+            parts.append(f"địa chỉ {self.service_centre_address}")
+        if self.service_centre_hours:
+            parts.append(f"làm việc {self.service_centre_hours}")
+        return ", ".join(parts)
+
+
+def load_profile(path: Path) -> DeploymentProfile:
+    """Read a profile file; a missing or invalid file is an error at start, not mid-chat."""
+    with path.open(encoding="utf-8") as handle:
+        return DeploymentProfile.model_validate(yaml.safe_load(handle) or {})
+
+
+@lru_cache
+def get_profile() -> DeploymentProfile:
+    return load_profile(get_settings().deployment_file)

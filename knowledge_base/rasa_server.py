@@ -1,0 +1,100 @@
+"""The Rasa server beside the app: start it from the engine environment, wait, stop it.
+
+Rasa runs in its own Python 3.10 environment (see DESIGN.md), so the app starts it as a
+child process and points its action endpoint back at the app's /webhook.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import yaml
+
+from knowledge_base.settings import PROJECT_ROOT, Settings
+
+
+class RasaNotReady(RuntimeError):
+    pass
+
+
+def endpoints_file(settings: Settings, app_url: str) -> Path:
+    """endpoints.yml with the action endpoint at this app's /webhook."""
+    config = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    config["action_endpoint"] = {"url": f"{app_url.rstrip('/')}/webhook"}
+    path = settings.data_dir / "endpoints.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def start(
+    settings: Settings,
+    app_url: str,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    log_file: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start `rasa run` with the trained model and the REST channel; do not wait."""
+    if not settings.rasa_executable.exists():
+        raise FileNotFoundError(
+            f"Rasa is not installed at {settings.rasa_executable}; run `make run` (or "
+            "`make .venv-engine/.installed`) to set up the engine environment."
+        )
+    if not settings.rasa_model.exists():
+        raise FileNotFoundError(
+            f"No trained model at {settings.rasa_model}; `make run` trains it "
+            "(or `make models/tthc.tar.gz`)."
+        )
+    command = [
+        str(settings.rasa_executable),
+        "run",
+        "--model",
+        str(settings.rasa_model),
+        "--endpoints",
+        str(endpoints_file(settings, app_url)),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--interface",
+        host,
+        "--port",
+        str(port or settings.rasa_port),
+        "--cors",
+        "*",
+    ]
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    output = log_file.open("ab") if log_file else None
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+    )
+
+
+def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180) -> None:
+    """Wait for the server's greeting at ``url``; loading TensorFlow takes a while."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RasaNotReady(f"Rasa exited with code {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RasaNotReady(f"Rasa did not answer at {url} within {timeout:.0f} s")
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """Ask Rasa to stop (SIGINT, as Ctrl-C would), then insist."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

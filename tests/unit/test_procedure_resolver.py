@@ -1,0 +1,67 @@
+"""How a message maps to a procedure: follow-up, switch, clarification or honest miss."""
+
+from __future__ import annotations
+
+from actions.procedure_resolver import Outcome, resolve
+from knowledge_base.retrieval.hybrid import SearchHit, SearchResult
+from knowledge_base.retrieval.query import QueryAnalyzer
+
+
+def hit(code: str, score: float, name: str = "Thủ tục") -> SearchHit:
+    return SearchHit(code, name, ["Cấp xã"], None, score, score, score)
+
+
+class FakeSearch:
+    """Search results chosen by the test; records the queries it was asked."""
+
+    def __init__(self, hits: list[SearchHit], confident: bool = True) -> None:
+        self.hits, self.confident, self.queries = hits, confident, []
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        self.queries.append(question)
+        query = QueryAnalyzer.__new__(QueryAnalyzer)
+        return SearchResult(query, self.hits, self.confident, 0.9 if self.confident else 0.1)
+
+
+def test_a_follow_up_keeps_the_current_procedure_without_searching() -> None:
+    search = FakeSearch([hit("9.999999", 1.0)])
+    resolution = resolve("mất bao lâu?", "1.001193", search, clarify_margin=0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.001193")
+    assert search.queries == []
+
+
+def test_a_follow_up_with_nothing_under_discussion_asks_which_procedure() -> None:
+    resolution = resolve("lệ phí bao nhiêu", None, FakeSearch([]), clarify_margin=0.07)
+    assert resolution.outcome is Outcome.ask_which
+
+
+def test_a_clear_best_match_switches_to_it() -> None:
+    search = FakeSearch([hit("1.001456", 1.0), hit("1.010386", 0.8)])
+    resolution = resolve("làm hộ chiếu ở đâu", "1.000894", search, clarify_margin=0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.001456")
+    assert search.queries == ["làm hộ chiếu"]
+
+
+def test_close_candidates_ask_for_a_choice() -> None:
+    search = FakeSearch([hit("1.014061", 0.92), hit("1.014062", 0.91), hit("1.014063", 0.7)])
+    resolution = resolve("làm căn cước cần gì", None, search, clarify_margin=0.07)
+    assert resolution.outcome is Outcome.clarify
+    assert [h.code for h in resolution.candidates] == ["1.014061", "1.014062"]
+
+
+def test_close_candidates_including_the_current_one_stay_on_it() -> None:
+    search = FakeSearch([hit("1.014061", 0.92), hit("1.014062", 0.91)])
+    resolution = resolve("làm căn cước mất bao lâu", "1.014062", search, clarify_margin=0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.014062")
+
+
+def test_an_unconfident_search_is_not_an_answer() -> None:
+    search = FakeSearch([hit("1.003677", 0.9)], confident=False)
+    resolution = resolve("nuôi chó cảnh cần gì", "1.000894", search, clarify_margin=0.07)
+    assert resolution.outcome is Outcome.not_found
+
+
+def test_rankings_that_disagree_are_not_an_answer() -> None:
+    search = FakeSearch([hit("1.003677", 0.5), hit("2.001159", 0.43)])
+    resolution = resolve("thời tiết hôm nay", None, search, clarify_margin=0.07)
+    assert resolution.outcome is Outcome.not_found
