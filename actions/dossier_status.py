@@ -25,8 +25,9 @@ from knowledge_base.settings import Settings
 # Receipt codes look like 000.00.04.H51-250221-0001: the receiving agency's code, the
 # date received (yymmdd) and a sequence number.
 RECEIPT_CODE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}\b", re.IGNORECASE)
-# Something that is probably a receipt code typed wrong: digits joined by dots and dashes.
-_CODE_ATTEMPT = re.compile(r"\b\d{2,3}[.\-]\d{2}[.\-]?[\w.\-]*\d\b")
+# Something that is probably a receipt code typed wrong: it starts like one (000.00) or
+# holds its agency part (H51-25...). Dates (21.02.2025) and amounts (50.000) do not.
+_CODE_ATTEMPT = re.compile(r"\b\d{3}\.\d{2}\b|\b[A-Z]\d{2}-\d{4}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,11 @@ async def run_action(request: Request) -> JSONResponse:
         action_call: Any = await request.json()
     except ValueError:
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
-    if not isinstance(action_call, dict) or not action_call.get("next_action"):
+    if (
+        not isinstance(action_call, dict)
+        or not action_call.get("next_action")
+        or not isinstance(action_call.get("tracker"), dict)
+    ):
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
     try:
         result = await _executor(request).run(action_call)

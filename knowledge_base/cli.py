@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -223,6 +224,16 @@ def setup() -> None:
     console.print("[green]Ready.[/]")
 
 
+def _report_rasa(url: str, process, log_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from knowledge_base import rasa_server
+
+    try:
+        rasa_server.wait_until_ready(url, process)
+        console.print(f"[green]Rasa server ready:[/] {url}")
+    except rasa_server.RasaNotReady as error:
+        console.print(f"[red]Rasa server failed:[/] {error}; see {log_file}")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
@@ -243,6 +254,10 @@ def serve(
         rasa = rasa_server.start(settings, f"http://{host}:{port}", host=host, log_file=log_file)
         console.print(f"Rasa server starting (log: {log_file})")
     rasa_url = f"http://{host}:{settings.rasa_port}"
+    if rasa is not None:
+        threading.Thread(
+            target=_report_rasa, args=(rasa_url, rasa, settings.data_dir / "rasa.log"), daemon=True
+        ).start()
     console.print(
         f"[bold]tthc-assistant[/] on http://{host}:{port}\n"
         f"  chat:    POST {rasa_url}/webhooks/rest/webhook "

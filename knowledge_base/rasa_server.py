@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
@@ -98,3 +103,42 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_assistant(settings: Settings, app: Any) -> Iterator[str]:
+    """Serve ``app`` (in a thread) and a Rasa server calling its actions, on free ports.
+
+    For tests and benchmarks that talk to the whole assistant; yields the Rasa server's
+    URL (REST channel at /webhooks/rest/webhook) and stops both afterwards.
+    """
+    import uvicorn
+
+    app_port, rasa_port = free_port(), free_port()
+    server = uvicorn.Server(uvicorn.Config(app, port=app_port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    process = start(
+        settings,
+        f"http://127.0.0.1:{app_port}",
+        port=rasa_port,
+        log_file=settings.data_dir / "rasa.log",
+    )
+    url = f"http://127.0.0.1:{rasa_port}"
+    try:
+        wait_until_ready(url, process)
+        yield url
+    finally:
+        stop(process)
+        server.should_exit = True
+        thread.join(timeout=10)

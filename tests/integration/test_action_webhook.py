@@ -1,0 +1,267 @@
+"""Rasa's custom actions through the app's action endpoint, over the seed knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.answers import Facet, facet_body
+from actions.dossier_status import DossierStatus, load_demo_records
+from knowledge_base import store
+from knowledge_base.api.app import create_app
+from knowledge_base.deployment import load_profile
+from knowledge_base.models import AnswerFeedback
+from knowledge_base.retrieval.service import SearchService
+from knowledge_base.settings import Settings
+
+pytestmark = [pytest.mark.app, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_DOSSIERS = ROOT / "knowledge_base" / "seed" / "dossiers.yaml"
+DEMO_CODE = "000.00.04.H51-250221-0001"
+MARRIAGE = "1.000894"
+ACTION_NAMES = [
+    "action_greet",
+    "action_answer_procedure",
+    "action_fallback",
+    "action_dossier_status",
+    "action_handoff",
+    "action_out_of_scope",
+    "action_record_feedback",
+]
+SLOTS = ["procedure_code", "pending_facet", "place", "receipt_code"]
+
+# What the `seeded_deployment` fixture yields.
+Deployment = tuple[Settings, sessionmaker[Session], SearchService]
+
+
+class UnreachableTrackingProvider:
+    """A province's tracking system that is down."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def lookup(self, receipt_code: str) -> DossierStatus | None:
+        raise RuntimeError("Connection refused: motcua.bacninh.gov.vn:443")
+
+
+class BrokenSearch:
+    """A search service whose index fails mid-conversation."""
+
+    def searcher(self) -> None:
+        return None
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> Any:
+        raise RuntimeError("faiss index file is corrupted")
+
+
+def action_call(
+    action: str,
+    text: str,
+    intent: str,
+    sender_id: str = "web-3f9a2c",
+    **slots: str | None,
+) -> dict[str, Any]:
+    """An action call shaped like the ones Rasa 3.6 sends."""
+    return {
+        "next_action": action,
+        "sender_id": sender_id,
+        "version": "3.6.21",
+        "domain": {
+            "version": "3.1",
+            "intents": [intent],
+            "entities": ["receipt_code", "place", "procedure_code"],
+            "slots": {name: {"type": "text"} for name in SLOTS},
+            "responses": {},
+            "actions": ACTION_NAMES,
+        },
+        "tracker": {
+            "sender_id": sender_id,
+            "slots": {**dict.fromkeys(SLOTS), **slots},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 0.97},
+                "entities": [],
+            },
+            "events": [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+def texts(body: dict[str, Any]) -> str:
+    return "\n".join(response.get("text") or "" for response in body["responses"])
+
+
+def slot_events(body: dict[str, Any]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in body["events"] if e["event"] == "slot"}
+
+
+@pytest.fixture(scope="module")
+def client(seeded_deployment: Deployment) -> Iterator[TestClient]:
+    settings, _, service = seeded_deployment
+    with TestClient(create_app(settings, service)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def seeded_sessions(seeded_deployment: Deployment) -> sessionmaker[Session]:
+    return seeded_deployment[1]
+
+
+@pytest.fixture(scope="module")
+def hotline(seeded_deployment: Deployment) -> str:
+    return load_profile(seeded_deployment[0].deployment_file).hotline
+
+
+def test_the_action_list_names_every_custom_action(client: TestClient) -> None:
+    response = client.get("/actions")
+    assert response.status_code == 200
+    assert sorted(item["name"] for item in response.json()) == sorted(ACTION_NAMES)
+
+
+def test_a_documents_question_is_answered_for_the_named_procedure(client: TestClient) -> None:
+    call = action_call("action_answer_procedure", "đăng ký kết hôn cần giấy tờ gì", "ask_documents")
+    response = client.post("/webhook", json=call)
+    assert response.status_code == 200
+    body = response.json()
+    assert f"(mã {MARRIAGE})" in texts(body)
+    assert "Tờ khai đăng ký kết hôn" in texts(body)
+
+
+def test_the_answered_procedure_is_kept_for_follow_ups(client: TestClient) -> None:
+    call = action_call("action_answer_procedure", "đăng ký kết hôn cần giấy tờ gì", "ask_documents")
+    body = client.post("/webhook", json=call).json()
+    assert slot_events(body)["procedure_code"] == MARRIAGE
+
+
+def test_a_follow_up_answers_the_time_limit_of_the_current_procedure(
+    client: TestClient, seeded_deployment: Deployment
+) -> None:
+    settings, sessions, _ = seeded_deployment
+    with sessions() as session:
+        row = store.get_procedure(session, MARRIAGE)
+        assert row is not None
+        procedure = store.to_schema(row)
+    expected = facet_body(procedure, Facet.processing_time, load_profile(settings.deployment_file))
+    assert expected is not None
+
+    call = action_call(
+        "action_answer_procedure", "mất bao lâu?", "ask_processing_time", procedure_code=MARRIAGE
+    )
+    body = client.post("/webhook", json=call).json()
+    assert expected in texts(body)
+    assert f"(mã {MARRIAGE})" in texts(body)
+    assert slot_events(body)["procedure_code"] == MARRIAGE
+
+
+def test_a_receipt_code_gets_the_dossiers_status(
+    client: TestClient, seeded_sessions: sessionmaker[Session]
+) -> None:
+    with seeded_sessions.begin() as session:
+        load_demo_records(session, DEMO_DOSSIERS)
+    call = action_call(
+        "action_dossier_status", f"tra cứu hồ sơ {DEMO_CODE.lower()} giúp em", "ask_dossier_status"
+    )
+    body = client.post("/webhook", json=call).json()
+    assert f"Hồ sơ {DEMO_CODE}" in texts(body)
+    assert "Tình trạng: Đã có kết quả, mời công dân đến nhận" in texts(body)
+    assert slot_events(body)["receipt_code"] == DEMO_CODE
+
+
+def test_an_unknown_action_is_not_found(client: TestClient) -> None:
+    call = action_call("action_dat_lich_hen", "đặt lịch hẹn", "ask_procedure")
+    response = client.post("/webhook", json=call)
+    assert response.status_code == 404
+    assert response.json()["action_name"] == "action_dat_lich_hen"
+    assert response.json()["error"]
+
+
+def test_a_body_that_is_not_json_is_a_bad_request(client: TestClient) -> None:
+    response = client.post(
+        "/webhook", content=b"next_action=action_greet", headers={"content-type": "text/plain"}
+    )
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_a_call_without_next_action_is_a_bad_request(client: TestClient) -> None:
+    call = action_call("action_greet", "xin chào", "greet")
+    del call["next_action"]
+    response = client.post("/webhook", json=call)
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_a_call_without_a_tracker_is_a_bad_request(client: TestClient) -> None:
+    call = action_call("action_greet", "xin chào", "greet")
+    del call["tracker"]
+    response = client.post("/webhook", json=call)
+    assert response.status_code == 400
+
+
+def test_a_tracking_system_that_is_down_gets_an_apology_with_the_hotline(
+    seeded_deployment: Deployment, hotline: str
+) -> None:
+    settings, _, service = seeded_deployment
+    broken = settings.model_copy(
+        update={
+            "dossier_provider": "tests.integration.test_action_webhook:UnreachableTrackingProvider"
+        }
+    )
+    call = action_call("action_dossier_status", f"hồ sơ {DEMO_CODE} sao rồi", "ask_dossier_status")
+    with TestClient(create_app(broken, service)) as client:
+        response = client.post("/webhook", json=call)
+    assert response.status_code == 200
+    text = texts(response.json())
+    assert text.startswith("Xin lỗi")
+    assert DEMO_CODE in text
+    assert hotline in text
+    for leak in ("RuntimeError", "Connection refused", "Traceback", "motcua"):
+        assert leak not in text
+
+
+def test_an_action_that_fails_unexpectedly_gets_an_apology_with_the_hotline(
+    seeded_deployment: Deployment, hotline: str
+) -> None:
+    settings, _, _ = seeded_deployment
+    call = action_call("action_answer_procedure", "làm căn cước cần gì", "ask_documents")
+    with TestClient(create_app(settings, BrokenSearch())) as client:  # type: ignore[arg-type]
+        response = client.post("/webhook", json=call)
+    assert response.status_code == 200
+    text = texts(response.json())
+    assert text.startswith("Xin lỗi")
+    assert hotline in text
+    for leak in ("RuntimeError", "faiss", "Traceback"):
+        assert leak not in text
+
+
+def test_bad_feedback_is_stored_as_not_helpful(
+    client: TestClient, seeded_sessions: sessionmaker[Session]
+) -> None:
+    sender = "zalo-84912345678"
+    call = action_call(
+        "action_record_feedback",
+        "trả lời sai rồi",
+        "feedback_bad",
+        sender_id=sender,
+        procedure_code=MARRIAGE,
+    )
+    response = client.post("/webhook", json=call)
+    assert response.status_code == 200
+    with seeded_sessions() as session:
+        rows = session.scalars(
+            select(AnswerFeedback).where(AnswerFeedback.conversation_id == sender)
+        ).all()
+    assert [(row.helpful, row.procedure_code, row.comment) for row in rows] == [
+        (False, MARRIAGE, "trả lời sai rồi")
+    ]
