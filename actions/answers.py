@@ -7,6 +7,7 @@ never filled in.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from actions.chat_format import bullets, clean, numbered
@@ -54,6 +55,13 @@ FACET_LABELS: dict[Facet, str] = {
 }
 
 _ONLINE = ("trực tuyến", "online", "dịch vụ công")
+_SUBMISSION = re.compile(r"\bnộp\b[^.;]*\b(tại|ở|đến|cho|qua)\b", re.IGNORECASE)
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def heading(procedure: ProcedureOut) -> str:
@@ -136,6 +144,10 @@ def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | Non
     channels = [clean(c.channel) for c in procedure.channels if clean(c.channel)]
     if channels:
         lines.append(f"Cách nộp: {', '.join(dict.fromkeys(channels))}")
+    submission_step = next((step for step in procedure.steps if _SUBMISSION.search(step)), None)
+    if submission_step:
+        # The steps often say where exactly ("nộp hồ sơ tại Cơ quan Quản lý xuất nhập cảnh").
+        lines.append(f"Theo trình tự thực hiện: {_shorten(clean(submission_step), 600)}")
     if not lines:
         return None
     levels = {level.lower() for level in procedure.levels}

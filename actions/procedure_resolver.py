@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from actions.question_wording import names_no_procedure, search_query
+from actions.question_wording import content_syllables, names_no_procedure, search_query
 from knowledge_base.retrieval.hybrid import SearchHit, SearchResult
 
 MAX_QUERY_CHARS = 300
+# A message with at most this many syllables of its own, when search finds nothing better,
+# still follows on from the procedure under discussion.
+FOLLOW_UP_SYLLABLES = 1
 
 
 class Outcome(str, Enum):
@@ -53,7 +56,15 @@ def resolve(
     result = searcher.search(search_query(message)[:MAX_QUERY_CHARS], top=max(max_choices, 5))
     # The best fused score is below 1 when the meaning-based and the word-based rankings
     # disagree on the best procedure; far below, neither can be trusted ("thời tiết hôm nay").
-    if not result.hits or not result.confident or result.hits[0].score < min_agreement:
+    trusted = bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
+    if current_code and (
+        current_code in {h.code for h in result.hits[:5]}
+        or (not trusted and len(content_syllables(message)) <= FOLLOW_UP_SYLLABLES)
+    ):
+        # "mấy ngày thì lấy được hộ chiếu?" names the procedure under discussion again, or a
+        # short question with a word or two of its own still follows on from it.
+        return Resolution(Outcome.current, current_code)
+    if not trusted:
         return Resolution(Outcome.not_found, candidates=result.hits)
     best = result.hits[0]
     close = [h for h in result.hits[:max_choices] if best.score - h.score <= clarify_margin]

@@ -22,7 +22,8 @@ _WORD_LIST = """
     mấy mình một muốn nào này nè nếu ngày nghị nhé nhiêu như những nơi nộp ở ơi online
     phải pháp phí qua quả quan quy ra rồi sao sơ sau sửa thế theo thì thời gian thủ tục
     thực tiền tờ trả trình trực tuyến từ tuần ừ vẫn văn bản vậy về vì với vs xin xong
-    căn lý đăng ký
+    căn lý đăng ký bn bnh luật này việc dựa lấy cấp chuẩn bị đóng hạn nhận khoảng tầm
+    mới cũng đây kia nữa thêm chưa chỉ cả bằng nếu trên tại tôi tớ mình e cháu con
 """
 _QUESTION_WORDS = frozenset(_WORD_LIST.split())
 _FOLDED_QUESTION_WORDS = frozenset(fold_diacritics(w) for w in _QUESTION_WORDS)

@@ -65,3 +65,15 @@ def test_rankings_that_disagree_are_not_an_answer() -> None:
     search = FakeSearch([hit("1.003677", 0.5), hit("2.001159", 0.43)])
     resolution = resolve("thời tiết hôm nay", None, search, clarify_margin=0.07)
     assert resolution.outcome is Outcome.not_found
+
+
+def test_naming_the_current_procedure_again_stays_on_it() -> None:
+    search = FakeSearch([hit("1.009487", 0.95), hit("1.001456", 0.9)])
+    resolution = resolve("mấy ngày thì lấy được hộ chiếu", "1.001456", search, 0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.001456")
+
+
+def test_a_follow_up_with_one_word_of_its_own_stays_on_the_current_one() -> None:
+    search = FakeSearch([hit("1.003677", 0.5)], confident=False)
+    resolution = resolve("hạn chót nộp là khi nào", "1.000894", search, 0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.000894")
