@@ -130,9 +130,7 @@ def main() -> None:
         "turns": n,
         "right_procedure": round(sum(r["right_procedure"] for r in results) / n, 3),
         "right_fact": round(sum(r["right_fact"] for r in results) / n, 3),
-        "right_fact_without_clarification": round(
-            sum(r["right_fact"] for r in direct) / n, 3
-        ),
+        "right_fact_without_clarification": round(sum(r["right_fact"] for r in direct) / n, 3),
         "clarifications": sum(r["clarified"] for r in results),
         "first_turns_right_fact": round(
             sum(r["right_fact"] for r in results if r["turn"] == 1) / len(items), 3
