@@ -6,6 +6,7 @@ so the embedding model and the index are loaded once for all conversations.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -106,8 +107,14 @@ class ActionAnswerProcedure(ServiceAction):
             # The citizen named the procedure we asked about ("đăng ký khai sinh").
             facet = Facet(pending)
         text = _text(tracker)
-        resolution = resolve(text, current, self.services.search, self.services.clarify_margin)
+        resolution = await self.resolve(text, current)
         return self.respond(dispatcher, tracker, resolution, facet)
+
+    async def resolve(self, text: str, current: str | None) -> Resolution:
+        """Search off the event loop, so other conversations are served meanwhile."""
+        return await asyncio.to_thread(
+            resolve, text, current, self.services.search, self.services.clarify_margin
+        )
 
     def respond(
         self,
@@ -157,11 +164,7 @@ class ActionFallback(ActionAnswerProcedure):
     ) -> list[EventType]:
         text = _text(tracker)
         pending = tracker.get_slot("pending_facet")
-        resolution = (
-            resolve(text, None, self.services.search, self.services.clarify_margin)
-            if text
-            else Resolution(Outcome.not_found)
-        )
+        resolution = await self.resolve(text, None) if text else Resolution(Outcome.not_found)
         if resolution.outcome in (Outcome.found, Outcome.clarify):
             facet = Facet(pending) if pending in Facet.__members__ else Facet.general
             return self.respond(dispatcher, tracker, resolution, facet)

@@ -78,7 +78,7 @@ def start(
     )
 
 
-def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180) -> None:
+def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 300) -> None:
     """Wait for the server's greeting at ``url``; loading TensorFlow takes a while."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
