@@ -39,7 +39,7 @@ class Services:
     sessions: sessionmaker[Session]
     profile: DeploymentProfile
     dossiers: DossierStatusProvider
-    clarify_margin: float = 0.07
+    clarify_margin: float
 
 
 def _say(dispatcher: CollectingDispatcher, text: str, buttons: list[dict] | None = None) -> None:
@@ -57,6 +57,12 @@ def _intent(tracker: Tracker) -> str:
 
 def _text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
+
+
+def _pending_facet(tracker: Tracker) -> Facet | None:
+    """The kind of question waiting for the citizen to say which procedure."""
+    pending = tracker.get_slot("pending_facet")
+    return Facet(pending) if pending in Facet.__members__ else None
 
 
 class ServiceAction(Action):
@@ -96,16 +102,15 @@ class ActionAnswerProcedure(ServiceAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = _intent(tracker)
-        pending = tracker.get_slot("pending_facet")
+        pending = _pending_facet(tracker)
         current = tracker.get_slot("procedure_code")
         if intent == CHOOSE_PROCEDURE:
             code = next(tracker.get_latest_entity_values("procedure_code"), None) or current
-            facet = Facet(pending) if pending in Facet.__members__ else Facet.general
-            return self._answer(dispatcher, code, facet, tracker)
+            return self._answer(dispatcher, code, pending or Facet.general, tracker)
         facet = INTENT_FACETS.get(intent, Facet.general)
-        if facet is Facet.general and pending in Facet.__members__:
+        if facet is Facet.general and pending:
             # The citizen named the procedure we asked about ("đăng ký khai sinh").
-            facet = Facet(pending)
+            facet = pending
         text = _text(tracker)
         resolution = await self.resolve(text, current)
         return self.respond(dispatcher, tracker, resolution, facet)
@@ -163,10 +168,9 @@ class ActionFallback(ActionAnswerProcedure):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = _text(tracker)
-        pending = tracker.get_slot("pending_facet")
         resolution = await self.resolve(text, None) if text else Resolution(Outcome.not_found)
         if resolution.outcome in (Outcome.found, Outcome.clarify):
-            facet = Facet(pending) if pending in Facet.__members__ else Facet.general
+            facet = _pending_facet(tracker) or Facet.general
             return self.respond(dispatcher, tracker, resolution, facet)
         _say(dispatcher, messages.not_understood(self.profile))
         return []

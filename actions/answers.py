@@ -103,8 +103,8 @@ def _documents(procedure: ProcedureOut) -> str | None:
     return "\n\n".join(parts)
 
 
-def _per_channel(procedure: ProcedureOut, attribute: str) -> str | None:
-    """One line per submission channel, or one line when every channel says the same."""
+def _per_channel(procedure: ProcedureOut, attribute: str, label: str) -> str | None:
+    """One line when every submission channel says the same, else one bullet per channel."""
     values = [
         (clean(channel.channel), clean(getattr(channel, attribute)))
         for channel in procedure.channels
@@ -113,26 +113,16 @@ def _per_channel(procedure: ProcedureOut, attribute: str) -> str | None:
     if not values:
         return None
     if len({value for _, value in values}) == 1:
-        return values[0][1]
-    return bullets([f"{channel}: {value}" for channel, value in values])
+        return f"{label}: {values[0][1]}"
+    return f"{label} theo cách nộp:\n" + bullets([f"{c}: {value}" for c, value in values])
 
 
 def _fee(procedure: ProcedureOut) -> str | None:
-    text = _per_channel(procedure, "fee")
-    return (
-        f"Phí, lệ phí: {text}"
-        if text and "\n" not in text
-        else (f"Phí, lệ phí theo cách nộp:\n{text}" if text else None)
-    )
+    return _per_channel(procedure, "fee", "Phí, lệ phí")
 
 
 def _time(procedure: ProcedureOut) -> str | None:
-    text = _per_channel(procedure, "processing_time")
-    return (
-        f"Thời hạn giải quyết: {text}"
-        if text and "\n" not in text
-        else (f"Thời hạn giải quyết theo cách nộp:\n{text}" if text else None)
-    )
+    return _per_channel(procedure, "processing_time", "Thời hạn giải quyết")
 
 
 def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | None) -> str | None:

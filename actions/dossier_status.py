@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
@@ -68,15 +68,7 @@ class LocalTableProvider:
             )
             if row is None:
                 return None
-            return DossierStatus(
-                receipt_code=row.receipt_code,
-                status=row.status,
-                procedure_name=row.procedure_name,
-                received_at=row.received_at,
-                due_at=row.due_at,
-                agency=row.agency,
-                note=row.note,
-            )
+            return DossierStatus(**{f.name: getattr(row, f.name) for f in fields(DossierStatus)})
 
 
 def load_provider(settings: Settings, sessions: sessionmaker[Session]) -> DossierStatusProvider:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from actions.question_wording import content_syllables, names_no_procedure, search_query
+from actions.question_wording import content_syllables, search_query
 from knowledge_base.retrieval.hybrid import SearchHit, SearchResult
 
 MAX_QUERY_CHARS = 300
@@ -48,7 +48,8 @@ def resolve(
     min_agreement: float = 0.7,
 ) -> Resolution:
     """Decide which procedure ``message`` is about, given the one under discussion."""
-    if names_no_procedure(message):
+    own_words = content_syllables(message)
+    if not own_words:
         if current_code:
             return Resolution(Outcome.current, current_code)
         return Resolution(Outcome.ask_which)
@@ -59,7 +60,7 @@ def resolve(
     trusted = bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
     if current_code and (
         current_code in {h.code for h in result.hits[:5]}
-        or (not trusted and len(content_syllables(message)) <= FOLLOW_UP_SYLLABLES)
+        or (not trusted and len(own_words) <= FOLLOW_UP_SYLLABLES)
     ):
         # "mấy ngày thì lấy được hộ chiếu?" names the procedure under discussion again, or a
         # short question with a word or two of its own still follows on from it.

@@ -78,9 +78,8 @@ _SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)
 def content_syllables(text: str) -> list[str]:
     """The syllables of a message that are not question or chat words (folded, lower)."""
     lowered = text.lower()
-    if has_diacritics(lowered):
-        return [fold_diacritics(s) for s in _SYLLABLE.findall(lowered) if s not in _QUESTION_WORDS]
-    return [s for s in _SYLLABLE.findall(lowered) if s not in _FOLDED_QUESTION_WORDS]
+    vocabulary = _vocabulary(lowered)
+    return [fold_diacritics(s) for s in _SYLLABLE.findall(lowered) if s not in vocabulary]
 
 
 def names_no_procedure(text: str) -> bool:
@@ -109,8 +108,11 @@ def search_query(text: str) -> str:
     return " ".join(words) or text
 
 
+def _vocabulary(text: str) -> frozenset[str]:
+    """Marked text is compared with the marked words, bare text with the folded ones."""
+    return _QUESTION_WORDS if has_diacritics(text) else _FOLDED_QUESTION_WORDS
+
+
 def _is_question_word(word: str) -> bool:
     word = word.lower().strip("?.!,")
-    if has_diacritics(word):
-        return word in _QUESTION_WORDS
-    return word in _FOLDED_QUESTION_WORDS
+    return word in _vocabulary(word)

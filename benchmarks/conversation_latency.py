@@ -23,6 +23,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from knowledge_base.evaluation import percentile  # noqa: E402
+
 CONVERSATIONS = [
     ["làm hộ chiếu cần giấy tờ gì", "mất bao lâu", "lệ phí bao nhiêu", "nộp ở đâu"],
     ["dang ky ket hon can giay to gi", "le phi bao nhieu", "mat bao lau", "cam on"],
@@ -30,11 +32,6 @@ CONVERSATIONS = [
     ["cấp lại giấy phép lái xe mất bao lâu", "lệ phí?", "nộp ở đâu ạ", "cảm ơn bạn"],
     ["tra cứu hồ sơ 000.00.04.H51-250221-0001", "đăng ký tạm trú cần gì", "mất mấy ngày", "ok"],
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def citizen(client: httpx.AsyncClient, name: str, rounds: int, out: list[float]) -> None:

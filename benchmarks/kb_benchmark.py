@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from knowledge_base.evaluation import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 NATIONAL = ROOT.parent / "shared" / "data" / "procedures" / "dichvucong-national.jsonl"
 DEVSET = ROOT / "tests" / "data" / "devset.jsonl"
@@ -46,11 +48,6 @@ print(json.dumps({
     "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
 }))
 """
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def build_once(data_dir: Path) -> dict[str, float]:
@@ -88,7 +85,7 @@ def search_latency(data_dir: Path, rounds: int) -> dict[str, float]:
     return {
         "searches": len(latencies),
         "p50_ms": round(statistics.median(latencies), 2),
-        "p95_ms": round(_percentile(latencies, 0.95), 2),
+        "p95_ms": round(percentile(latencies, 0.95), 2),
         "max_ms": round(max(latencies), 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }

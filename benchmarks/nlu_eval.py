@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -77,7 +78,7 @@ def main() -> None:
     report = {
         "all": macro_f1(gold, predicted),
         "no_diacritics": macro_f1([gold[i] for i in bare], [predicted[i] for i in bare]),
-        "parse_ms_median": round(sorted(latencies)[len(latencies) // 2], 1),
+        "parse_ms_median": round(statistics.median(latencies), 1),
         "errors": [
             {"text": t, "gold": g, "predicted": p}
             for t, g, p in zip(texts, gold, predicted, strict=True)

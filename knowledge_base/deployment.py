@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, Field
-
-from knowledge_base.settings import get_settings
 
 
 class DeploymentProfile(BaseModel):
@@ -37,8 +34,3 @@ def load_profile(path: Path) -> DeploymentProfile:
     """Read a profile file; a missing or invalid file is an error at start, not mid-chat."""
     with path.open(encoding="utf-8") as handle:
         return DeploymentProfile.model_validate(yaml.safe_load(handle) or {})
-
-
-@lru_cache
-def get_profile() -> DeploymentProfile:
-    return load_profile(get_settings().deployment_file)

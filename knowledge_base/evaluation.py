@@ -39,7 +39,7 @@ def read_questions(path: Path) -> list[LabelledQuestion]:
     return questions
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -86,7 +86,7 @@ def score(
         "abstain_oos": round(abstained_oos / len(out_of_scope), 4) if out_of_scope else None,
         "false_abstain": round(false_abstain / n_in, 4),
         "latency_ms_p50": round(statistics.median(latencies), 2) if latencies else 0.0,
-        "latency_ms_p95": round(_percentile(latencies, 0.95), 2),
+        "latency_ms_p95": round(percentile(latencies, 0.95), 2),
         "by_style": {
             style: round(sum(values) / len(values), 4)
             for style, values in sorted(per_style.items())

@@ -8,16 +8,15 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from knowledge_base.settings import PROJECT_ROOT
+from knowledge_base.settings import Settings
 
 Reply = list[dict]
 
 
 @pytest.fixture(scope="session")
 def rasa_ready() -> None:
-    rasa = PROJECT_ROOT / ".venv-engine" / "bin" / "rasa"
-    model = PROJECT_ROOT / "models" / "tthc.tar.gz"
-    if not rasa.exists() or not model.exists():
+    defaults = Settings()
+    if not defaults.rasa_executable.exists() or not defaults.rasa_model.exists():
         pytest.skip("needs the engine environment and a trained model: run `make test`")
 
 
