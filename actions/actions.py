@@ -14,13 +14,14 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions import messages
 from actions.answers import FACET_LABELS, INTENT_FACETS, Facet, answer
-from actions.chat_format import split_message
 from actions.dossier_status import DossierStatusProvider, find_receipt_code, looks_like_a_code
 from actions.procedure_resolver import Outcome, Resolution, Searcher, resolve
+from bot.chat_format import split_message
 from knowledge_base import store
 from knowledge_base.deployment import DeploymentProfile
 from knowledge_base.models import AnswerFeedback
@@ -252,6 +253,27 @@ class ActionRecordFeedback(ServiceAction):
         return []
 
 
+class ActionForgetConversation(ServiceAction):
+    """Delete what the app stored about a conversation (a Zalo user's withdrawal).
+
+    Run by the channel through Rasa, which then deletes the tracker itself; never predicted.
+    """
+
+    def name(self) -> str:
+        return "action_forget_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        with self.services.sessions.begin() as session:
+            session.execute(
+                delete(AnswerFeedback).where(
+                    AnswerFeedback.conversation_id == tracker.sender_id[:128]
+                )
+            )
+        return []
+
+
 ACTIONS: list[type[ServiceAction]] = [
     ActionGreet,
     ActionAnswerProcedure,
@@ -260,4 +282,5 @@ ACTIONS: list[type[ServiceAction]] = [
     ActionHandoff,
     ActionOutOfScope,
     ActionRecordFeedback,
+    ActionForgetConversation,
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from actions.chat_format import bullets, clean, numbered
+from bot.chat_format import bullets, clean, numbered
 from knowledge_base.deployment import DeploymentProfile
 from knowledge_base.schemas import ProcedureOut
 

@@ -1,7 +1,8 @@
 """Chat formatting: short paragraphs, bulleted lists, messages of at most 2,000 characters.
 
 Chat clients (the portal widget, Zalo) show plain text; 2,000 characters is Zalo's limit
-and about what a phone screen shows without endless scrolling.
+and about what a phone screen shows without endless scrolling. Shared by the actions (app
+environment) and the channels (engine environment), so it uses the standard library only.
 """
 
 from __future__ import annotations

@@ -1,0 +1,133 @@
+"""The Zalo OA Open API: send a message, refresh the access token once when it expired."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import httpx
+
+from connectors.zalo.tokens import TokenStore, rotated
+
+logger = logging.getLogger(__name__)
+
+EXPIRED_ACCESS_TOKEN = -216
+DEFAULT_API_URL = "https://openapi.zalo.me"
+DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
+# Retried only where the message cannot have been delivered: no connection, or a gateway
+# that did not reach Zalo. Zalo's own errors are not retried.
+SEND_ATTEMPTS = 3
+RETRIED_STATUS = frozenset({502, 503, 504})
+
+
+class ZaloApiError(RuntimeError):
+    def __init__(self, code: Any, message: str) -> None:
+        super().__init__(f"Zalo API error {code}: {message}")
+        self.code = code
+
+
+class ZaloClient:
+    def __init__(
+        self,
+        app_id: str,
+        app_secret: str,
+        tokens: TokenStore,
+        api_url: str = DEFAULT_API_URL,
+        oauth_url: str = DEFAULT_OAUTH_URL,
+        timeout: float = 10.0,
+    ) -> None:
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.tokens = tokens
+        self.send_url = f"{api_url.rstrip('/')}/v3.0/oa/message/cs"
+        self.refresh_url = f"{oauth_url.rstrip('/')}/v4/oa/access_token"
+        self.timeout = timeout
+        self._http: httpx.AsyncClient | None = None
+        self._refreshing = asyncio.Lock()
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        # Created on first use, inside the server's event loop.
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=self.timeout)
+        return self._http
+
+    async def send(self, recipient: dict[str, str], message: dict[str, Any]) -> dict[str, Any]:
+        """Send one message; on an expired token refresh once and retry once."""
+        token = (await asyncio.to_thread(self.tokens.read)).access_token
+        reply = await self._post_message(token, recipient, message)
+        if reply.get("error") == EXPIRED_ACCESS_TOKEN:
+            logger.info("Zalo access token expired; refreshing")
+            token = await self.refresh(expired=token)
+            reply = await self._post_message(token, recipient, message)
+        if reply.get("error") != 0:
+            raise ZaloApiError(reply.get("error"), str(reply.get("message", "")))
+        return reply
+
+    async def _post_message(
+        self, token: str, recipient: dict[str, str], message: dict[str, Any]
+    ) -> dict[str, Any]:
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                response = await self.http.post(
+                    self.send_url,
+                    headers={"access_token": token},
+                    json={"recipient": recipient, "message": message},
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                if attempt == SEND_ATTEMPTS - 1:
+                    raise ZaloApiError("network", str(error)) from None
+                await asyncio.sleep(0.5 * 2**attempt)
+                continue
+            if response.status_code not in RETRIED_STATUS or attempt == SEND_ATTEMPTS - 1:
+                break
+            await asyncio.sleep(0.5 * 2**attempt)
+        try:
+            body = response.json()
+        except ValueError:
+            raise ZaloApiError(response.status_code, "the reply is not JSON") from None
+        if not isinstance(body, dict):
+            raise ZaloApiError(response.status_code, "the reply is not a JSON object")
+        return body
+
+    async def refresh(self, expired: str) -> str:
+        """A new access token, unless another task or process has already got one."""
+        async with self._refreshing:
+            lock = self.tokens.locked()
+            await asyncio.to_thread(lock.__enter__)
+            try:
+                current = self.tokens.read()
+                if current.access_token != expired:
+                    return current.access_token
+                response = await self.http.post(
+                    self.refresh_url,
+                    headers={"secret_key": self.app_secret},
+                    data={
+                        "refresh_token": current.refresh_token,
+                        "app_id": self.app_id,
+                        "grant_type": "refresh_token",
+                    },
+                )
+                try:
+                    body = response.json()
+                except ValueError:
+                    body = {}
+                if not isinstance(body, dict) or not body.get("access_token"):
+                    code = body.get("error", response.status_code) if isinstance(body, dict) else 0
+                    reason = body.get("error_name") or body.get("message") or "no token returned"
+                    raise ZaloApiError(code, f"token refresh failed ({reason})")
+                tokens = rotated(
+                    body["access_token"],
+                    body.get("refresh_token") or current.refresh_token,
+                    float(body["expires_in"]) if body.get("expires_in") else None,
+                )
+                self.tokens.write(tokens)
+                logger.info("Zalo access token refreshed; refresh token rotated")
+                return tokens.access_token
+            finally:
+                lock.__exit__(None, None, None)
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()

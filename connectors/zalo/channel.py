@@ -1,0 +1,299 @@
+"""The Zalo Official Account channel: Zalo's webhook in, the OA Open API out.
+
+Zalo wants HTTP 200 within 2 seconds and redelivers otherwise, so the webhook checks the
+signature, the timestamp and whether the event is new, acknowledges at once and runs
+the conversation in the background; answers go back through the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cachetools import TTLCache
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.chat_format import split_message
+from connectors import messages
+from connectors.conversations import forget_conversation
+from connectors.recent_events import RecentEvents, recent_events
+from connectors.zalo import events, signature
+from connectors.zalo.api import DEFAULT_API_URL, DEFAULT_OAUTH_URL, ZaloClient
+from connectors.zalo.events import EventKind, MalformedEvent, ZaloEvent
+from connectors.zalo.tokens import Tokens, TokenStore
+
+logger = logging.getLogger(__name__)
+
+GREET = "/greet"
+MAX_BUTTONS = 5  # Zalo's button template
+MAX_BUTTON_TITLE = 100
+DEFAULT_TOKEN_FILE = Path(".data") / "zalo_tokens.json"
+
+
+@dataclass(frozen=True)
+class ZaloSettings:
+    """From credentials.yml's ``connectors.zalo.ZaloInput`` section, else ZALO_* variables."""
+
+    app_id: str
+    oa_secret_key: str  # signs the webhook
+    app_secret: str  # authenticates token refreshes
+    access_token: str | None
+    refresh_token: str | None
+    token_file: Path
+    api_url: str = DEFAULT_API_URL
+    oauth_url: str = DEFAULT_OAUTH_URL
+    max_event_age_seconds: float = 300
+    redis_url: str | None = None
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ZaloSettings:
+        values = credentials or {}
+
+        def setting(key: str, default: Any = None) -> Any:
+            value = values.get(key)
+            if value in (None, ""):
+                value = os.environ.get(f"ZALO_{key.upper()}", default)
+            return value
+
+        return cls(
+            app_id=str(setting("app_id", "")),
+            oa_secret_key=str(setting("oa_secret_key", "")),
+            app_secret=str(setting("app_secret", "")),
+            access_token=setting("access_token"),
+            refresh_token=setting("refresh_token"),
+            token_file=Path(setting("token_file", DEFAULT_TOKEN_FILE)),
+            api_url=setting("api_url", DEFAULT_API_URL),
+            oauth_url=setting("oauth_url", DEFAULT_OAUTH_URL),
+            max_event_age_seconds=float(setting("max_event_age_seconds", 300)),
+            redis_url=setting("redis_url"),
+        )
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.app_id and self.oa_secret_key)
+
+
+def _reject(status: int, reason: str, event: ZaloEvent | None, request: Request) -> HTTPResponse:
+    # Never log the signature, the secret or the message text.
+    logger.warning(
+        "Zalo webhook rejected (%s): event=%s from %s",
+        reason,
+        event.name if event else "-",
+        request.remote_addr or request.ip,
+    )
+    return response.json({"error": reason}, status=status)
+
+
+class OfferedButtons:
+    """Buttons shown to each user, so a click (Zalo sends the title back) maps to its payload.
+
+    The title is what the citizen sees in the chat, instead of an intent payload.
+    """
+
+    def __init__(self, ttl_seconds: float = 3600) -> None:
+        self._offered: TTLCache[str, dict[str, str]] = TTLCache(maxsize=50_000, ttl=ttl_seconds)
+
+    def remember(self, user: str, buttons: dict[str, str]) -> None:
+        self._offered[user] = buttons
+
+    def resolve(self, user: str, text: str) -> str:
+        return self._offered.get(user, {}).get(text.strip(), text)
+
+    def forget(self, user: str) -> None:
+        self._offered.pop(user, None)
+
+
+def zalo_buttons(buttons: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Rasa buttons as Zalo's: links and phone numbers open, the rest send their title."""
+    converted: list[dict[str, Any]] = []
+    queries: dict[str, str] = {}
+    for button in buttons[:MAX_BUTTONS]:
+        title = str(button.get("title") or "").strip()[:MAX_BUTTON_TITLE]
+        payload = str(button.get("payload") or button.get("url") or "").strip()
+        if not title:
+            continue
+        if payload.startswith(("https://", "http://")):
+            converted.append({"title": title, "type": "oa.open.url", "payload": {"url": payload}})
+        elif payload.startswith("tel:"):
+            converted.append(
+                {"title": title, "type": "oa.open.phone", "payload": {"phone_code": payload[4:]}}
+            )
+        else:
+            converted.append({"title": title, "type": "oa.query.show", "payload": title})
+            queries[title] = payload or title
+    return converted, queries
+
+
+class ZaloOutput(OutputChannel):
+    """Sends the assistant's messages to one Zalo user through the OA API."""
+
+    def __init__(
+        self, client: ZaloClient, recipient: dict[str, str], user: str, buttons: OfferedButtons
+    ) -> None:
+        self.client = client
+        self.recipient = recipient
+        self.user = user
+        self.buttons = buttons
+
+    @classmethod
+    def name(cls) -> str:
+        return "zalo"
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        await self.client.send(self.recipient, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in split_message(text):
+            await self._send({"text": part})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        parts = split_message(text) or [""]
+        for part in parts[:-1]:
+            await self._send({"text": part})
+        converted, queries = zalo_buttons(buttons)
+        self.buttons.remember(self.user, queries)
+        message: dict[str, Any] = {"text": parts[-1]}
+        if converted:
+            message["attachment"] = {
+                "type": "template",
+                "payload": {"template_type": "button", "buttons": converted},
+            }
+        await self._send(message)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send({"text": image})
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        logger.debug("Custom JSON is not sent to Zalo: %s", list(json_message))
+
+
+class ZaloInput(InputChannel):
+    """Rasa channel at /webhooks/zalo/webhook (register that URL with Zalo)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "zalo"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ZaloInput:
+        return cls(ZaloSettings.from_credentials(credentials))
+
+    def __init__(self, settings: ZaloSettings) -> None:
+        self.settings = settings
+        initial = (
+            Tokens(settings.access_token, settings.refresh_token)
+            if settings.access_token and settings.refresh_token
+            else None
+        )
+        self.client = ZaloClient(
+            settings.app_id,
+            settings.app_secret,
+            TokenStore(settings.token_file, initial),
+            api_url=settings.api_url,
+            oauth_url=settings.oauth_url,
+        )
+        self.seen: RecentEvents = recent_events(settings.redis_url, prefix="tthc:zalo:seen:")
+        self.buttons = OfferedButtons()
+        self._tasks: set[asyncio.Task[None]] = set()
+        if not settings.configured:
+            logger.warning(
+                "The Zalo channel has no app_id or oa_secret_key: its webhook answers 503"
+            )
+
+    def _fresh(self, event: ZaloEvent) -> bool:
+        age = abs(time.time() * 1000 - event.timestamp_ms) / 1000
+        return age <= self.settings.max_event_age_seconds
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("zalo_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": self.settings.configured})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            raw = request.body or b""
+            try:
+                event = events.parse(raw)
+            except MalformedEvent as error:
+                return _reject(400, f"malformed event: {error}", None, request)
+            if not self.settings.configured:
+                return _reject(503, "the Zalo channel is not configured", event, request)
+            if not signature.is_valid(
+                request.headers.get(signature.HEADER),
+                event.app_id,
+                raw,
+                event.timestamp,
+                self.settings.oa_secret_key,
+            ):
+                return _reject(401, "invalid or missing signature", event, request)
+            if event.app_id != self.settings.app_id:
+                return _reject(401, "event for another app", event, request)
+            if not self._fresh(event):
+                return _reject(401, "stale timestamp", event, request)
+            if not await self.seen.first_time(event.dedupe_key):
+                return response.json({"status": "duplicate"})
+            task = asyncio.create_task(self.handle(event, on_new_message, request.app))
+            self._tasks.add(task)  # keep a reference until it is done
+            task.add_done_callback(self._tasks.discard)
+            return response.json({"status": "accepted"})
+
+        return webhook
+
+    async def handle(
+        self, event: ZaloEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any
+    ) -> None:
+        """Act on one verified, new event (in the background)."""
+        kind = event.kind
+        if kind in (EventKind.ECHO, EventKind.RECEIPT, EventKind.UNFOLLOW, EventKind.OTHER):
+            logger.debug("Zalo event %s needs no answer", event.name)
+            return
+        if not event.user_id:
+            logger.warning("Zalo event %s names no user; ignored", event.name)
+            return
+        sender_id = f"zalo{'-anonymous' if event.anonymous else ''}:{event.user_id}"
+        recipient = (
+            {"anonymous_id": event.user_id, "conversation_id": event.conversation_id or ""}
+            if event.anonymous
+            else {"user_id": event.user_id}
+        )
+        output = ZaloOutput(self.client, recipient, sender_id, self.buttons)
+        try:
+            if kind is EventKind.TEXT:
+                text = self.buttons.resolve(sender_id, event.text or "")
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        output,
+                        sender_id,
+                        input_channel=self.name(),
+                        message_id=event.msg_id,
+                    )
+                )
+            elif kind in (EventKind.FOLLOW, EventKind.CHAT_NOW):
+                await on_new_message(
+                    UserMessage(GREET, output, sender_id, input_channel=self.name())
+                )
+            elif kind is EventKind.ATTACHMENT:
+                await output.send_text_message(sender_id, messages.TEXT_ONLY)
+            elif kind is EventKind.SUBMIT_INFO:
+                await output.send_text_message(sender_id, messages.INFO_RECEIVED)
+            elif kind is EventKind.WITHDRAW:
+                self.buttons.forget(sender_id)
+                await forget_conversation(app.ctx.agent, sender_id)
+        except Exception:  # a background task: log it, Zalo has had its 200 already
+            logger.exception("Zalo event %s could not be handled", event.name)
