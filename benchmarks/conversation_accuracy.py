@@ -120,7 +120,8 @@ def main() -> None:
 
     settings, service = prepare(args.data_dir)
     items = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
-    with running_assistant(settings, create_app(settings, service)) as url:
+    with running_assistant(settings, create_app(settings, service)) as running:
+        url = running.rasa_url
         results = [result for item in items for result in replay(url, item)]
 
     n = len(results)

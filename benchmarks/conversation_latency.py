@@ -75,7 +75,8 @@ def main() -> None:
     from knowledge_base.settings import get_settings
 
     settings = get_settings()
-    with running_assistant(settings, create_app(settings)) as url:
+    with running_assistant(settings, create_app(settings)) as running:
+        url = running.rasa_url
         asyncio.run(load(url, 1, 1))  # warm-up: first TensorFlow and ONNX calls are slow
         results = [asyncio.run(load(url, c, args.rounds)) for c in (1, 10)]
     for result in results:

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,12 @@ def start(
     host: str = "127.0.0.1",
     port: int | None = None,
     log_file: Path | None = None,
+    credentials: Path | None = None,
 ) -> subprocess.Popen[bytes]:
-    """Start `rasa run` with the trained model and the REST channel; do not wait."""
+    """Start `rasa run` with the trained model and the channels; do not wait.
+
+    ``credentials`` replaces the project's credentials.yml (tests point Zalo at a fake API).
+    """
     if not settings.rasa_executable.exists():
         raise FileNotFoundError(
             f"Rasa is not installed at {settings.rasa_executable}; run `make run` (or "
@@ -63,7 +68,7 @@ def start(
         "--endpoints",
         str(endpoints_file(settings, app_url)),
         "--credentials",
-        str(PROJECT_ROOT / "credentials.yml"),
+        str(credentials or PROJECT_ROOT / "credentials.yml"),
         "--interface",
         host,
         "--port",
@@ -111,12 +116,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class RunningAssistant:
+    rasa_url: str  # channels under /webhooks/<name>/webhook
+    app_url: str  # the portal page, the APIs, the actions
+
+
 @contextmanager
-def running_assistant(settings: Settings, app: Any) -> Iterator[str]:
+def running_assistant(
+    settings: Settings, app: Any, credentials: Path | None = None
+) -> Iterator[RunningAssistant]:
     """Serve ``app`` (in a thread) and a Rasa server calling its actions, on free ports.
 
-    For tests and benchmarks that talk to the whole assistant; yields the Rasa server's
-    URL (REST channel at /webhooks/rest/webhook) and stops both afterwards.
+    For tests and benchmarks that talk to the whole assistant; stops both afterwards.
     """
     import uvicorn
 
@@ -128,16 +140,18 @@ def running_assistant(settings: Settings, app: Any) -> Iterator[str]:
         if not thread.is_alive():
             raise RuntimeError("the app did not start")
         time.sleep(0.05)
+    app_url = f"http://127.0.0.1:{app_port}"
     process = start(
         settings,
-        f"http://127.0.0.1:{app_port}",
+        app_url,
         port=rasa_port,
         log_file=settings.data_dir / "rasa.log",
+        credentials=credentials,
     )
     url = f"http://127.0.0.1:{rasa_port}"
     try:
         wait_until_ready(url, process)
-        yield url
+        yield RunningAssistant(rasa_url=url, app_url=app_url)
     finally:
         stop(process)
         server.should_exit = True

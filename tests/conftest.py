@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -51,15 +54,14 @@ def encoder():  # type: ignore[no-untyped-def]
     return Encoder(Settings(embedding_model=str(MODEL_DIR)))
 
 
-@pytest.fixture(scope="module")
-def seeded_deployment(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
-    """A deployment loaded with the shipped seed knowledge base and indexed (per module)."""
+def seed_deployment(data_dir: Path, encoder):  # type: ignore[no-untyped-def]
+    """A deployment in ``data_dir`` loaded with the shipped seed knowledge base, indexed."""
     from knowledge_base.db import make_engine, session_factory, upgrade_database
     from knowledge_base.importers.runner import import_path
     from knowledge_base.retrieval.service import SearchService
     from knowledge_base.settings import Settings
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("seeded"), embedding_model=str(MODEL_DIR))
+    settings = Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR))
     upgrade_database(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
     sessions = session_factory(engine)
@@ -67,8 +69,81 @@ def seeded_deployment(tmp_path_factory, encoder):  # type: ignore[no-untyped-def
     service = SearchService(settings, encoder)
     with sessions() as session:
         service.reindex(session)
+    return settings, sessions, service, engine
+
+
+@pytest.fixture(scope="module")
+def seeded_deployment(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
+    """A deployment loaded with the shipped seed knowledge base and indexed (per module)."""
+    settings, sessions, service, engine = seed_deployment(
+        tmp_path_factory.mktemp("seeded"), encoder
+    )
     yield settings, sessions, service
     engine.dispose()
+
+
+@dataclass
+class LiveAssistant:
+    """The whole assistant over the seed knowledge base, as citizens reach it."""
+
+    rasa_url: str  # channels: /webhooks/rest|portal|zalo/webhook
+    app_url: str  # the demo portal page, the APIs, the actions
+    settings: Any
+    sessions: Any
+    zalo: Any  # the fake Zalo API the Zalo channel talks to
+    zalo_credentials: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
+    """The app (actions at /webhook) and the trained Rasa model with every channel on, once
+    per test run: conversation, channel and browser tests all talk to it over HTTP."""
+    defaults_missing = (
+        not (ROOT / ".venv-engine" / "bin" / "rasa").exists()
+        or not (ROOT / "models" / "tthc.tar.gz").exists()
+    )
+    if defaults_missing:
+        pytest.skip("needs the engine environment and a trained model: run `make test`")
+    from actions.dossier_status import load_demo_records
+    from knowledge_base.api.app import create_app
+    from knowledge_base.cli import DEMO_DOSSIERS
+    from knowledge_base.rasa_server import running_assistant
+    from tests.fakes.zalo_api import FakeZaloApi
+
+    data_dir = tmp_path_factory.mktemp("live")
+    settings, sessions, service, engine = seed_deployment(data_dir, encoder)
+    with sessions.begin() as session:
+        load_demo_records(session, DEMO_DOSSIERS)
+    zalo = FakeZaloApi()
+    zalo_credentials = {
+        "app_id": zalo.app_id,
+        "oa_secret_key": "oa-secret-key-for-tests",
+        "app_secret": zalo.app_secret,
+        "access_token": zalo.access_token,
+        "refresh_token": zalo.refresh_token,
+        "token_file": str(data_dir / "zalo_tokens.json"),
+        "api_url": zalo.url,
+        "oauth_url": zalo.url,
+    }
+    credentials = data_dir / "credentials.yml"
+    credentials.write_text(
+        yaml.safe_dump(
+            {
+                "rest": None,
+                "connectors.portal.PortalInput": {"max_message_chars": 10000},
+                "connectors.zalo.channel.ZaloInput": zalo_credentials,
+            }
+        ),
+        encoding="utf-8",
+    )
+    try:
+        with running_assistant(settings, create_app(settings, service), credentials) as running:
+            yield LiveAssistant(
+                running.rasa_url, running.app_url, settings, sessions, zalo, zalo_credentials
+            )
+    finally:
+        zalo.close()
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ ID_CARD_UNDER_14 = "1.014062"
 
 
 @pytest.fixture(scope="module")
-def procedure(seeded_deployment):  # type: ignore[no-untyped-def]
-    _, sessions, _ = seeded_deployment
+def procedure(live):  # type: ignore[no-untyped-def]
+    sessions = live.sessions
 
     def load(code: str) -> ProcedureOut:
         with sessions() as session:
@@ -36,8 +36,8 @@ def procedure(seeded_deployment):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def profile(seeded_deployment):  # type: ignore[no-untyped-def]
-    return load_profile(seeded_deployment[0].deployment_file)
+def profile(live):  # type: ignore[no-untyped-def]
+    return load_profile(live.settings.deployment_file)
 
 
 def fact(procedure: ProcedureOut, facet: Facet, profile) -> str:  # type: ignore[no-untyped-def]
@@ -143,12 +143,11 @@ def test_malformed_receipt_code_is_explained(say) -> None:
     assert "chưa đúng định dạng" in reply
 
 
-def test_feedback_is_recorded_against_the_procedure(say, seeded_deployment) -> None:
+def test_feedback_is_recorded_against_the_procedure(say, live) -> None:
     say("feedback", "lệ phí đăng ký kết hôn bao nhiêu")
     reply = text_of(say("feedback", "👎 trả lời sai rồi"))
     assert "ghi nhận" in reply
-    _, sessions, _ = seeded_deployment
-    with sessions() as session:
+    with live.sessions() as session:
         rows = session.scalars(
             select(AnswerFeedback).where(AnswerFeedback.conversation_id == "feedback")
         ).all()

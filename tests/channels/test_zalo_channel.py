@@ -1,0 +1,290 @@
+"""The Zalo OA channel end to end: signed webhooks into the real Rasa server, answers out
+to the fake Zalo API (real HTTP on loopback), conversations run by the real actions."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from connectors.messages import INFO_RECEIVED, TEXT_ONLY
+from knowledge_base.models import AnswerFeedback
+
+MARRIAGE = "1.000894"
+BIRTH = "1.001193"
+ID_CARD_UNDER_14 = "1.014062"
+_ids = itertools.count(1)
+
+
+def new_user() -> str:
+    return str(2468458835296117000 + next(_ids) * 1000 + int(uuid.uuid4().int % 1000))
+
+
+def event(live, name: str, user: str, **fields: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    body: dict[str, Any] = {
+        "app_id": live.zalo_credentials["app_id"],
+        "event_name": name,
+        "timestamp": str(int(time.time() * 1000)),
+        "user_id_by_app": "552177279717587730",
+        **fields,
+    }
+    if name == "follow":
+        body["follower"] = {"id": user}
+    else:
+        body["sender"] = {"id": user}
+        body["recipient"] = {"id": "579745863508352884"}
+    return body
+
+
+def text_event(live, user: str, text: str, msg_id: str | None = None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    message = {"text": text, "msg_id": msg_id or uuid.uuid4().hex}
+    return event(live, "user_send_text", user, message=message)
+
+
+def deliver(live, body: dict[str, Any] | bytes, signed: bool | str = True) -> httpx.Response:  # type: ignore[no-untyped-def]
+    """POST a webhook as Zalo does: raw bytes, signed with the OA secret key."""
+    from connectors.zalo import signature
+
+    raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json"}
+    if signed is True:
+        parsed = json.loads(raw)
+        headers[signature.HEADER] = signature.header_value(
+            str(parsed["app_id"]),
+            raw,
+            str(parsed["timestamp"]),
+            live.zalo_credentials["oa_secret_key"],
+        )
+    elif isinstance(signed, str):
+        headers[signature.HEADER] = signed
+    return httpx.post(
+        f"{live.rasa_url}/webhooks/zalo/webhook", content=raw, headers=headers, timeout=10
+    )
+
+
+def answers(live, user: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The messages sent to ``user`` once at least ``count`` arrived (and things settled)."""
+    live.zalo.wait_until(lambda: len(live.zalo.sends(user)) >= count, timeout)
+    time.sleep(0.3)  # anything extra (a duplicate answer) would arrive by now
+    return [sent["message"] for sent in live.zalo.sends(user)]
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(message.get("text", "") for message in messages)
+
+
+def test_a_signed_question_is_acknowledged_and_answered_through_the_api(live) -> None:
+    user = new_user()
+    response = deliver(live, text_event(live, user, "lệ phí đăng ký kết hôn bao nhiêu"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "accepted"}
+    reply = texts(answers(live, user))
+    assert f"mã {MARRIAGE}" in reply
+    assert "lệ phí" in reply.lower()
+
+
+def test_a_question_without_diacritics_is_answered(live) -> None:
+    user = new_user()
+    deliver(live, text_event(live, user, "dang ky khai sinh can giay to gi"))
+    assert f"mã {BIRTH}" in texts(answers(live, user))
+
+
+def test_an_invalid_signature_is_rejected_and_not_answered(live) -> None:
+    user = new_user()
+    response = deliver(live, text_event(live, user, "xin chào"), signed="mac=" + "0" * 64)
+    assert response.status_code == 401
+    assert answers(live, user, timeout=2) == []
+
+
+def test_a_missing_signature_is_rejected(live) -> None:
+    user = new_user()
+    response = deliver(live, text_event(live, user, "xin chào"), signed=False)
+    assert response.status_code == 401
+    assert answers(live, user, timeout=2) == []
+
+
+def test_a_body_changed_after_signing_is_rejected(live) -> None:
+    from connectors.zalo import signature
+
+    user = new_user()
+    body = text_event(live, user, "xin chào")
+    raw = json.dumps(body).encode()
+    header = signature.header_value(
+        body["app_id"], raw, body["timestamp"], live.zalo_credentials["oa_secret_key"]
+    )
+    tampered = raw.replace(b"xin ch", b"XIN CH")
+    assert deliver(live, tampered, signed=header).status_code == 401
+
+
+def test_a_replayed_signed_event_is_answered_once(live) -> None:
+    user = new_user()
+    raw = json.dumps(text_event(live, user, "xin chào")).encode()
+    first, replay = deliver(live, raw), deliver(live, raw)
+    assert (first.status_code, replay.status_code) == (200, 200)
+    assert replay.json() == {"status": "duplicate"}
+    assert len(answers(live, user)) == 1
+
+
+def test_a_redelivery_with_the_same_msg_id_is_not_answered_twice(live) -> None:
+    user = new_user()
+    deliver(live, text_event(live, user, "xin chào", msg_id="retry-1"))
+    time.sleep(0.01)
+    again = deliver(live, text_event(live, user, "xin chào", msg_id="retry-1"))
+    assert again.json() == {"status": "duplicate"}
+    assert len(answers(live, user)) == 1
+
+
+def test_a_stale_timestamp_is_rejected_even_when_signed(live) -> None:
+    user = new_user()
+    body = text_event(live, user, "xin chào")
+    body["timestamp"] = str(int((time.time() - 3600) * 1000))
+    assert deliver(live, body).status_code == 401
+    assert answers(live, user, timeout=2) == []
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"", b"[]", b'{"event_name": "user_send_text"}', "tiếng Việt".encode()]
+)
+def test_malformed_json_is_a_400_and_the_channel_keeps_working(live, raw: bytes) -> None:
+    response = deliver(live, raw, signed=False)
+    assert response.status_code == 400
+    assert "malformed" in response.json()["error"]
+    user = new_user()
+    assert deliver(live, text_event(live, user, "xin chào")).status_code == 200
+    assert answers(live, user)
+
+
+def test_a_new_follower_is_greeted(live) -> None:
+    user = new_user()
+    assert deliver(live, event(live, "follow", user, source="oa_profile")).status_code == 200
+    assert "Bắc Ninh" in texts(answers(live, user))
+
+
+def test_opening_the_chat_is_greeted(live) -> None:
+    user = new_user()
+    deliver(live, event(live, "user_click_chatnow", user))
+    assert "Bắc Ninh" in texts(answers(live, user))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "user_send_image",
+        "user_send_file",
+        "user_send_sticker",
+        "user_send_gif",
+        "user_send_audio",
+        "user_send_video",
+        "user_send_link",
+        "user_send_location",
+        "user_send_business_card",
+    ],
+)
+def test_a_message_that_is_not_text_gets_a_polite_answer(live, name: str) -> None:
+    user = new_user()
+    attachment = {"type": name.removeprefix("user_send_"), "payload": {"url": "https://zalo.me/x"}}
+    body = event(
+        live, name, user, message={"msg_id": uuid.uuid4().hex, "attachments": [attachment]}
+    )
+    assert deliver(live, body).status_code == 200
+    assert answers(live, user) == [{"text": TEXT_ONLY}]
+
+
+def test_submitted_information_is_acknowledged(live) -> None:
+    user = new_user()
+    body = event(
+        live, "user_submit_info", user, info={"name": "Nguyễn Văn An", "phone": "0912345678"}
+    )
+    deliver(live, body)
+    assert answers(live, user) == [{"text": INFO_RECEIVED}]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["oa_send_text", "oa_send_image", "user_received_message", "user_seen_message", "unfollow"],
+)
+def test_echoes_receipts_and_unfollows_are_acknowledged_without_an_answer(live, name: str) -> None:
+    user = new_user()
+    body = event(live, name, user, message={"text": "Chào anh/chị", "msg_id": uuid.uuid4().hex})
+    response = deliver(live, body)
+    assert response.status_code == 200
+    assert answers(live, user, timeout=2) == []
+
+
+def test_an_anonymous_visitor_is_answered_in_their_conversation(live) -> None:
+    user = new_user()
+    body = event(
+        live,
+        "anonymous_send_text",
+        user,
+        message={"text": "xin chào", "msg_id": uuid.uuid4().hex, "conversation_id": "c-42"},
+    )
+    deliver(live, body)
+    live.zalo.wait_until(
+        lambda: any(s["recipient"].get("anonymous_id") == user for s in live.zalo.sends()), 30
+    )
+    [sent] = [s for s in live.zalo.sends() if s["recipient"].get("anonymous_id") == user]
+    assert sent["recipient"] == {"anonymous_id": user, "conversation_id": "c-42"}
+
+
+def test_clarification_is_sent_as_buttons_and_a_click_chooses(live) -> None:
+    user = new_user()
+    deliver(live, text_event(live, user, "làm căn cước cần giấy tờ gì"))
+    [question] = [m for m in answers(live, user) if "attachment" in m]
+    buttons = question["attachment"]["payload"]["buttons"]
+    assert question["attachment"]["payload"]["template_type"] == "button"
+    assert len(buttons) >= 2
+    assert all(b["type"] == "oa.query.show" and b["payload"] == b["title"] for b in buttons)
+    # Zalo sends the clicked button's payload back as the user's text.
+    before = len(live.zalo.sends(user))
+    under_14 = next(b for b in buttons if "14" in b["title"])
+    deliver(live, text_event(live, user, under_14["payload"]))
+    chosen = texts(answers(live, user, before + 1)[before:])
+    assert f"mã {ID_CARD_UNDER_14}" in chosen
+
+
+def test_an_expired_token_is_refreshed_and_the_answer_still_arrives(live) -> None:
+    user = new_user()
+    refreshes = len(live.zalo.refreshes())
+    live.zalo.expire_access_token()
+    deliver(live, text_event(live, user, "xin chào"))
+    assert "Bắc Ninh" in texts(answers(live, user, 2))  # refused once, then sent
+    assert len(live.zalo.refreshes()) == refreshes + 1
+    stored = json.loads(Path(live.zalo_credentials["token_file"]).read_text())
+    assert (
+        stored["refresh_token"] == live.zalo.refresh_token != live.zalo_credentials["refresh_token"]
+    )
+
+
+def test_a_withdrawing_user_is_forgotten(live) -> None:
+    user = new_user()
+    deliver(live, text_event(live, user, "đăng ký kết hôn cần giấy tờ gì"))
+    answers(live, user)
+    deliver(live, text_event(live, user, "👎 chưa đúng"))
+    answers(live, user, 2)
+    sender = f"zalo:{user}"
+
+    def feedback() -> list[AnswerFeedback]:
+        with live.sessions() as session:
+            return session.scalars(
+                select(AnswerFeedback).where(AnswerFeedback.conversation_id == sender)
+            ).all()
+
+    assert len(feedback()) == 1
+    assert deliver(live, event(live, "user_withdraw", user)).status_code == 200
+    deadline = time.monotonic() + 20
+    while feedback() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert feedback() == []
+    # The conversation itself is gone too: a follow-up no longer knows the procedure.
+    before = len(live.zalo.sends(user))
+    deliver(live, text_event(live, user, "mất bao lâu"))
+    follow_up = texts(answers(live, user, before + 1)[before:])
+    assert f"mã {MARRIAGE}" not in follow_up
