@@ -44,7 +44,7 @@ $(APP_ENV): pyproject.toml
 	  echo "Python 3.11 is required for .venv. Install it (e.g. 'pyenv install 3.11' or 'apt-get install python3.11 python3.11-venv') or set PYTHON311=/path/to/python3.11."; exit 1; fi
 	test -x .venv/bin/python || $(PYTHON311) -m venv .venv
 	.venv/bin/python -m pip install --quiet --upgrade pip
-	.venv/bin/python -m pip install --quiet -e '.[app,dev]'
+	.venv/bin/python -m pip install --quiet -e '.[app,dev,browser-tests]'
 	touch $@
 
 $(ENGINE_ENV): pyproject.toml

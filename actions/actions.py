@@ -156,6 +156,11 @@ class ActionAnswerProcedure(ServiceAction):
             return [SlotSet("pending_facet", None)]
         place = tracker.get_slot("place")
         _say(dispatcher, answer(procedure, facet, self.profile, messages.plain(place)))
+        # Machine-readable: which procedure and facet the answer came from. The widget shows
+        # its feedback buttons under such answers; REST integrators can link the record.
+        dispatcher.utter_message(
+            json_message={"answer": {"procedure_code": procedure.code, "facet": facet.value}}
+        )
         return [SlotSet("procedure_code", procedure.code), SlotSet("pending_facet", None)]
 
 

@@ -239,7 +239,7 @@ def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     engine: Annotated[
-        bool, typer.Option(help="Also start the Rasa server (REST channel) beside the app")
+        bool, typer.Option(help="Also start the Rasa server (its channels) beside the app")
     ] = True,
 ) -> None:
     """Run the assistant: the app (API, actions) and, by default, the Rasa server."""
@@ -260,6 +260,8 @@ def serve(
         ).start()
     console.print(
         f"[bold]tthc-assistant[/] on http://{host}:{port}\n"
+        f"  portal:  http://{host}:{port}/  (demo page with the chat widget)\n"
+        f"  zalo:    POST {rasa_url}/webhooks/zalo/webhook  (see README: registering the OA)\n"
         f"  chat:    POST {rasa_url}/webhooks/rest/webhook "
         '{"sender": "me", "message": "làm căn cước cần gì?"}\n'
         f"  search:  http://{host}:{port}/api/search?q=lam+can+cuoc+can+gi\n"

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "models" / "tthc.tar.gz", description="Trained model (make trains it)"
     )
     rasa_port: int = Field(5005, description="Port of the Rasa server (REST channel)")
+    public_chat_url: str | None = Field(
+        None,
+        description="The Rasa server's address as browsers reach it (the widget's "
+        "data-server); default: the page's host at rasa_port",
+    )
     clarify_margin: float = Field(
         0.07,
         description="Candidates whose score is this close to the best one are offered as "

@@ -138,6 +138,7 @@ def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
     )
     try:
         with running_assistant(settings, create_app(settings, service), credentials) as running:
+            settings.public_chat_url = running.rasa_url  # what the portal page embeds
             yield LiveAssistant(
                 running.rasa_url, running.app_url, settings, sessions, zalo, zalo_credentials
             )

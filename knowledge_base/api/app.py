@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from actions import webhook
 from actions.actions import Services
 from actions.dossier_status import load_provider
-from knowledge_base.api.routers import health, procedures, search
+from knowledge_base.api.routers import health, portal, procedures, search
 from knowledge_base.db import make_engine, session_factory
 from knowledge_base.deployment import load_profile
 from knowledge_base.retrieval.index import IndexMissing
@@ -53,4 +54,6 @@ def create_app(settings: Settings | None = None, search_service: SearchService |
     app.include_router(search.router)
     app.include_router(procedures.router)
     app.include_router(health.router)
+    app.include_router(portal.router)
+    app.mount("/widget", StaticFiles(directory=portal.WIDGET_DIR), name="widget")
     return app

@@ -1,0 +1,69 @@
+"""The demo public-service portal page at / and the widget's settings.
+
+The widget's own files (connectors/webchat/) are served at /widget/; a province's real
+portal embeds the same script tag this page uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+
+from knowledge_base.deployment import DeploymentProfile
+from knowledge_base.settings import PROJECT_ROOT, Settings
+
+WIDGET_DIR = PROJECT_ROOT / "connectors" / "webchat"
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+
+router = APIRouter(tags=["portal"])
+
+
+def get_profile(request: Request) -> DeploymentProfile:
+    return request.app.state.profile
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+ProfileDep = Annotated[DeploymentProfile, Depends(get_profile)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+class WidgetConfig(BaseModel):
+    province: str
+    assistant_name: str
+    hotline: str
+    portal_url: str
+
+
+def chat_server_url(request: Request, settings: Settings) -> str:
+    """Where browsers reach the Rasa server: set, or this host at the Rasa port."""
+    if settings.public_chat_url:
+        return settings.public_chat_url.rstrip("/")
+    return f"{request.url.scheme}://{request.url.hostname}:{settings.rasa_port}"
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def portal_page(request: Request, profile: ProfileDep, settings: SettingsDep) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "portal.html",
+        {"profile": profile, "chat_server": chat_server_url(request, settings)},
+    )
+
+
+@router.get("/widget/config.json", response_model=WidgetConfig)
+def widget_config(profile: ProfileDep) -> WidgetConfig:
+    """What the widget shows about the deployment (its title names the province)."""
+    return WidgetConfig(
+        province=profile.province,
+        assistant_name=profile.assistant_name,
+        hotline=profile.hotline,
+        portal_url=profile.portal_url,
+    )
