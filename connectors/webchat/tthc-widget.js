@@ -33,7 +33,7 @@
       return province ? "Cổng dịch vụ công " + province : "Cổng dịch vụ công";
     },
     close: "Thu nhỏ cửa sổ trò chuyện",
-    restart: "Cuộc trò chuyện mới",
+    restart: "Trò chuyện mới",
     inputLabel: "Câu hỏi của anh/chị",
     placeholder: "Nhập câu hỏi, ví dụ: làm căn cước cần giấy tờ gì?",
     send: "Gửi",
@@ -47,7 +47,7 @@
     bad: "Chưa hữu ích",
     goodSent: "👍 Hữu ích",
     badSent: "👎 Chưa hữu ích",
-    thanks: "Cảm ơn anh/chị đã đánh giá.",
+    thanks: "Anh/chị đã đánh giá câu trả lời này.",
     you: "Anh/chị",
     bot: "Trợ lý",
     opens: " (mở trang mới)",
@@ -276,7 +276,7 @@
     save();
   }
 
-  function addBotMessage(message) {
+  function addBotMessage(message, reply) {
     if (message.custom && message.custom.answer) {
       // Marks the answer just shown as one from the knowledge base: ask for feedback.
       var index = lastBotIndex();
@@ -288,7 +288,16 @@
       return;
     }
     if (!message.text && !(message.buttons && message.buttons.length)) return;
-    append({ from: "bot", text: message.text || "", buttons: message.buttons || [] });
+    // Rasa sends an answer's paragraphs as separate messages: show one reply as one bubble.
+    var lastIndex = state.entries.length - 1;
+    var previous = state.entries[lastIndex];
+    if (previous && previous.from === "bot" && previous.reply === reply && !previous.buttons.length) {
+      previous.text = previous.text ? previous.text + "\n\n" + (message.text || "") : message.text;
+      previous.buttons = message.buttons || [];
+      refresh(lastIndex);
+      return;
+    }
+    append({ from: "bot", text: message.text || "", buttons: message.buttons || [], reply: reply });
   }
 
   function setStatus(text, kind) {
@@ -371,7 +380,7 @@
       index += 1;
       if (index <= pending.received) return;
       pending.received = index;
-      addBotMessage(JSON.parse(line));
+      addBotMessage(JSON.parse(line), pending.id);
     }
     function pump() {
       return reader.read().then(function (chunk) {

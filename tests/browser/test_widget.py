@@ -1,0 +1,156 @@
+"""The chat widget in a real browser (Debian's Chromium driven by Playwright) on the demo
+portal page, talking to the real assistant (see ``live``). Screenshots go to
+test-artifacts/ for the CI run to keep."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from knowledge_base.models import AnswerFeedback
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BIRTH = "1.001193"
+ID_CARD_UNDER_14 = "1.014062"
+ANSWER_TIMEOUT = 60_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed: apt-get install chromium (.ci/run does)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live.app_url + "/")
+    yield page
+    context.close()
+
+
+def ask(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label("Câu hỏi của anh/chị").fill(text)
+    page.keyboard.press("Enter")
+
+
+def bot_messages(page):  # type: ignore[no-untyped-def]
+    return page.locator(".tthc-log .tthc-bot")
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def test_a_citizen_asks_without_diacritics_chooses_and_finds_it_after_reload(page) -> None:
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    dialog = page.get_by_role("dialog")
+    sync_api.expect(dialog).to_contain_text("Bắc Ninh")
+
+    ask(page, "lam giay khai sinh cho con can giay to gi")
+    sync_api.expect(bot_messages(page).last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
+    # Answers keep their lists and links.
+    assert bot_messages(page).last.locator("li").count() >= 1
+    assert bot_messages(page).last.locator("a[href^='https://']").count() >= 1
+
+    ask(page, "lam can cuoc can giay to gi")
+    choices = page.locator("button.tthc-choice:enabled")
+    sync_api.expect(choices.first).to_be_visible(timeout=ANSWER_TIMEOUT)
+    assert choices.count() >= 2
+    choices.filter(has_text="14").first.click()
+    sync_api.expect(bot_messages(page).last).to_contain_text(
+        f"mã {ID_CARD_UNDER_14}", timeout=ANSWER_TIMEOUT
+    )
+    screenshot(page, "widget-demo-portal.png")
+
+    page.reload()
+    log = page.get_by_role("log")
+    sync_api.expect(log).to_contain_text(f"mã {BIRTH}")
+    sync_api.expect(log).to_contain_text(f"mã {ID_CARD_UNDER_14}")
+    # The conversation goes on where it was: the follow-up is about the chosen card.
+    ask(page, "mất bao lâu")
+    sync_api.expect(bot_messages(page).last).to_contain_text(
+        f"mã {ID_CARD_UNDER_14}", timeout=ANSWER_TIMEOUT
+    )
+    screenshot(page, "widget-after-reload.png")
+
+
+def test_html_typed_by_a_citizen_is_shown_as_text(page) -> None:
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    attack = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    ask(page, attack)
+    sync_api.expect(page.locator(".tthc-user").last).to_have_text(re.compile(re.escape(attack)))
+    sync_api.expect(bot_messages(page).last).to_be_visible(timeout=ANSWER_TIMEOUT)
+    assert page.locator(".tthc-log img, .tthc-log script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_feedback_buttons_reach_the_assistant(page, live) -> None:
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    ask(page, "lệ phí đăng ký khai sinh bao nhiêu")
+    helpful = page.get_by_role("button", name="👍 Hữu ích")
+    sync_api.expect(helpful).to_be_visible(timeout=ANSWER_TIMEOUT)
+    sender = page.evaluate(
+        "Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).sender)[0]"
+    )
+    helpful.click()
+    sync_api.expect(bot_messages(page).last).to_contain_text("Cảm ơn", timeout=ANSWER_TIMEOUT)
+    with live.sessions() as session:
+        rows = session.scalars(
+            select(AnswerFeedback).where(AnswerFeedback.conversation_id == f"portal:{sender}")
+        ).all()
+    assert [(row.procedure_code, row.helpful) for row in rows] == [(BIRTH, True)]
+
+
+def test_a_dropped_connection_is_announced_and_the_message_still_answered(page) -> None:
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    page.context.set_offline(True)
+    ask(page, "đăng ký khai sinh nộp ở đâu")
+    status = page.get_by_role("status")
+    sync_api.expect(status).to_contain_text("Đang thử kết nối lại", timeout=10_000)
+    page.context.set_offline(False)
+    sync_api.expect(bot_messages(page).last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
+    sync_api.expect(status).to_contain_text("Đã kết nối lại")
+    assert bot_messages(page).filter(has_text=f"mã {BIRTH}").count() == 1
+
+
+def test_keyboard_users_open_type_and_close(page) -> None:
+    launcher = page.get_by_role("button", name="Hỏi trợ lý ảo")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "tthc-input"
+    page.keyboard.type("xin chào")
+    page.keyboard.press("Enter")
+    sync_api.expect(bot_messages(page).last).to_contain_text("Bắc Ninh", timeout=ANSWER_TIMEOUT)
+    page.keyboard.press("Escape")
+    sync_api.expect(page.get_by_role("dialog")).to_be_hidden()
+    assert page.evaluate("document.activeElement.textContent") == "Hỏi trợ lý ảo"
+
+
+def test_on_a_phone_the_chat_fills_the_screen(browser, live) -> None:
+    context = browser.new_context(
+        locale="vi-VN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(live.app_url + "/")
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    ask(page, "lam ho chieu het bao nhieu tien")
+    sync_api.expect(bot_messages(page).last).to_be_visible(timeout=ANSWER_TIMEOUT)
+    box = page.get_by_role("dialog").bounding_box()
+    assert box and box["width"] <= 375 and box["x"] >= 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "widget-phone.png")
+    context.close()
