@@ -37,6 +37,11 @@ GREET = "/greet"
 MAX_BUTTONS = 5  # Zalo's button template
 MAX_BUTTON_TITLE = 100
 DEFAULT_TOKEN_FILE = Path(".data") / "zalo_tokens.json"
+# Background answering: conversations in flight at once, and how acknowledgements of a
+# burst get ahead of the work (see ZaloInput._work).
+WORKERS = 8
+QUIET_SECONDS = 0.02
+MAX_DEFER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,8 @@ class ZaloInput(InputChannel):
         self.seen: RecentEvents = recent_events(settings.redis_url, prefix="tthc:zalo:seen:")
         self.buttons = OfferedButtons()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._queue: asyncio.Queue[Any] | None = None
+        self._last_arrival = 0.0
         if not settings.configured:
             logger.warning(
                 "The Zalo channel has no app_id or oa_secret_key: its webhook answers 503"
@@ -247,12 +254,40 @@ class ZaloInput(InputChannel):
                 return _reject(401, "stale timestamp", event, request)
             if not await self.seen.first_time(event.dedupe_key):
                 return response.json({"status": "duplicate"})
-            task = asyncio.create_task(self.handle(event, on_new_message, request.app))
-            self._tasks.add(task)  # keep a reference until it is done
-            task.add_done_callback(self._tasks.discard)
+            self._enqueue(event, on_new_message, request.app)
             return response.json({"status": "accepted"})
 
         return webhook
+
+    def _enqueue(
+        self, event: ZaloEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        if self._queue is None:  # created in the server's event loop, on first use
+            self._queue = asyncio.Queue()
+            for _ in range(WORKERS):
+                worker = asyncio.create_task(self._work(self._queue))
+                self._tasks.add(worker)
+        self._last_arrival = loop.time()
+        self._queue.put_nowait((loop.time(), event, on_new_message, app))
+
+    async def _work(self, queue: asyncio.Queue[Any]) -> None:
+        """Answer queued events; a burst of webhooks is acknowledged before any is answered.
+
+        Understanding a message holds the event loop for tens of milliseconds, so answers
+        wait until the webhook has been quiet for a moment (at most MAX_DEFER_SECONDS),
+        which keeps each acknowledgement within Zalo's 2 seconds however many arrive.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            queued_at, event, on_new_message, app = await queue.get()
+            while (
+                loop.time() - self._last_arrival < QUIET_SECONDS
+                and loop.time() - queued_at < MAX_DEFER_SECONDS
+            ):
+                await asyncio.sleep(QUIET_SECONDS)
+            await self.handle(event, on_new_message, app)
+            queue.task_done()
 
     async def handle(
         self, event: ZaloEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any

@@ -34,6 +34,7 @@ ACTION_NAMES = [
     "action_handoff",
     "action_out_of_scope",
     "action_record_feedback",
+    "action_forget_conversation",
 ]
 SLOTS = ["procedure_code", "pending_facet", "place", "receipt_code"]
 
