@@ -217,7 +217,7 @@ class ActionHandoff(ServiceAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        _say(dispatcher, messages.handoff(self.profile))
+        _say(dispatcher, messages.handoff(self.profile), messages.contact_buttons(self.profile))
         return []
 
 

@@ -101,6 +101,14 @@ def handoff(profile: DeploymentProfile) -> str:
     )
 
 
+def contact_buttons(profile: DeploymentProfile) -> list[dict[str, str]]:
+    """Call the hotline, open the portal: channels show them as a call and a link."""
+    return [
+        {"title": f"Gọi tổng đài {profile.hotline}", "payload": f"tel:{profile.hotline}"},
+        {"title": "Mở Cổng dịch vụ công", "payload": profile.portal_url},
+    ]
+
+
 def thanks_for_feedback(helpful: bool, profile: DeploymentProfile) -> str:
     if helpful:
         return "Cảm ơn bạn đã phản hồi! Bạn cần hỏi thêm thủ tục nào cứ nhắn cho tôi nhé."

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from connectors.messages import INFO_RECEIVED, TEXT_ONLY
+from knowledge_base.deployment import load_profile
 from knowledge_base.models import AnswerFeedback
 
 MARRIAGE = "1.000894"
@@ -248,6 +249,16 @@ def test_clarification_is_sent_as_buttons_and_a_click_chooses(live) -> None:
     deliver(live, text_event(live, user, under_14["payload"]))
     chosen = texts(answers(live, user, before + 1)[before:])
     assert f"mã {ID_CARD_UNDER_14}" in chosen
+
+
+def test_asking_for_a_person_offers_a_call_and_the_portal(live) -> None:
+    user = new_user()
+    deliver(live, text_event(live, user, "cho tôi gặp cán bộ"))
+    [with_buttons] = [m for m in answers(live, user) if "attachment" in m]
+    buttons = with_buttons["attachment"]["payload"]["buttons"]
+    assert [b["type"] for b in buttons] == ["oa.open.phone", "oa.open.url"]
+    hotline = load_profile(live.settings.deployment_file).hotline
+    assert buttons[0]["payload"] == {"phone_code": hotline}
 
 
 def test_an_expired_token_is_refreshed_and_the_answer_still_arrives(live) -> None:

@@ -121,9 +121,12 @@ def test_out_of_scope_is_declined_with_the_hotline(say, profile) -> None:
 
 
 def test_asking_for_a_person_gives_the_human_channels(say, profile) -> None:
-    reply = text_of(say("human", "cho tôi nói chuyện với cán bộ"))
+    messages = say("human", "cho tôi nói chuyện với cán bộ")
+    reply = text_of(messages)
     assert profile.hotline in reply
     assert profile.service_centre in reply
+    buttons = [button["payload"] for message in messages for button in message.get("buttons", [])]
+    assert buttons == [f"tel:{profile.hotline}", profile.portal_url]
 
 
 def test_dossier_status_is_found_by_receipt_code(say) -> None:
