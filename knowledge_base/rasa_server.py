@@ -74,7 +74,7 @@ def start(
         "--port",
         str(port or settings.rasa_port),
         "--cors",
-        "*",
+        *settings.chat_allowed_origins.split(),
     ]
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     output = log_file.open("ab") if log_file else None

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         PROJECT_ROOT / "models" / "tthc.tar.gz", description="Trained model (make trains it)"
     )
     rasa_port: int = Field(5005, description="Port of the Rasa server (REST channel)")
+    chat_allowed_origins: str = Field(
+        "*",
+        description="Origins whose pages may call the Rasa server's channels (the portal's "
+        "domain in production; space-separated)",
+    )
     public_chat_url: str | None = Field(
         None,
         description="The Rasa server's address as browsers reach it (the widget's "
