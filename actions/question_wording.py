@@ -14,11 +14,13 @@ import re
 from bot.text_normalization import fold_diacritics, has_diacritics
 
 # Question and chat words as citizens write them about any procedure. Marked text is
-# compared marked ("sổ đỏ" is not "số đó"); bare text against the folded forms.
+# compared marked ("sổ đỏ" is not "số đó"); bare text against the folded forms, so a word
+# whose bare form is also a procedure's ("kết", "hơn" → "ket", "hon" as in "kết hôn") is
+# left out: "kết quả" is a phrase below.
 _WORD_LIST = """
     à ạ ad ah ak alo anh ấy bạn bao bây bên bước bn cách các cái cần chị cho chứ có còn
     cơ của cứ đã đâu đấy để đến đi điền định điều đó được dc em gì giấy giờ giúp gồm
-    hả hay hết hỏi hồ hơn j k kết khi không kiện ko là làm lâu lệ loại lúc mà mang mất
+    hả hay hết hỏi hồ j k khi không kiện ko là làm lâu lệ loại lúc mà mang mất
     mấy mình một muốn nào này nè nếu ngày nghị nhé nhiêu như những nơi nộp ở ơi online
     phải pháp phí qua quả quan quy ra rồi sao sơ sau sửa thế theo thì thời gian thủ tục
     thực tiền tờ trả trình trực tuyến từ tuần ừ vẫn văn bản vậy về vì với vs xin xong
@@ -76,10 +78,21 @@ _SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def content_syllables(text: str) -> list[str]:
-    """The syllables of a message that are not question or chat words (folded, lower)."""
-    lowered = text.lower()
+    """The syllables of a message that are not question phrases or chat words (folded)."""
+    lowered = _without_phrases(text.lower())
     vocabulary = _vocabulary(lowered)
     return [fold_diacritics(s) for s in _SYLLABLE.findall(lowered) if s not in vocabulary]
+
+
+def _without_phrases(text: str) -> str:
+    """``text`` with its question phrases ("kết quả", "bao lâu") blanked out."""
+    folded = fold_diacritics(text).lower()
+    if len(folded) != len(text):
+        return text
+    chars = list(text)
+    for match in _PHRASE_PATTERN.finditer(folded):
+        chars[match.start() : match.end()] = " " * (match.end() - match.start())
+    return "".join(chars)
 
 
 def names_no_procedure(text: str) -> bool:

@@ -108,10 +108,14 @@ def test_close_candidates_get_a_question_with_buttons(say, procedure, profile) -
     assert fact(procedure(ID_CARD_UNDER_14), Facet.processing_time, profile) in later
 
 
-def test_question_without_diacritics_is_understood(say, procedure, profile) -> None:
-    reply = text_of(say("bare", "dang ky khai sinh can giay to gi"))
-    assert f"mã {BIRTH}" in reply
-    assert fact(procedure(BIRTH), Facet.documents, profile) in reply
+@pytest.mark.parametrize(
+    ("message", "code"),
+    [("dang ky khai sinh can giay to gi", BIRTH), ("dang ky ket hon can giay to gi", MARRIAGE)],
+)
+def test_question_without_diacritics_is_understood(say, procedure, profile, message, code) -> None:
+    reply = text_of(say(f"bare-{code}", message))
+    assert f"mã {code}" in reply
+    assert fact(procedure(code), Facet.documents, profile) in reply
 
 
 def test_out_of_scope_is_declined_with_the_hotline(say, profile) -> None:

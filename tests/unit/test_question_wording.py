@@ -17,6 +17,8 @@ from actions.question_wording import names_no_procedure, search_query
         "can giay to gi a",
         "có nộp online được không",
         "thế còn các bước thì sao",
+        "nhận kết quả ở đâu",
+        "ket qua tra khi nao",
     ],
 )
 def test_question_words_alone_are_a_follow_up(message: str) -> None:
@@ -31,6 +33,8 @@ def test_question_words_alone_are_a_follow_up(message: str) -> None:
         "thế còn hộ chiếu thì sao",
         "cho em hỏi thủ tục làm sổ đỏ thế nào ạ",
         "đăng ký kết hôn cần giấy tờ gì",
+        # Bare "ket hon" is also "kết"+"hơn": still a procedure.
+        "dang ky ket hon can giay to gi",
     ],
 )
 def test_a_procedure_named_in_the_message_is_noticed(message: str) -> None:
