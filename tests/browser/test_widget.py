@@ -4,6 +4,7 @@ test-artifacts/ for the CI run to keep."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,6 +97,38 @@ def test_html_typed_by_a_citizen_is_shown_as_text(page) -> None:
     sync_api.expect(bot_messages(page).last).to_be_visible(timeout=ANSWER_TIMEOUT)
     assert page.locator(".tthc-log img, .tthc-log script").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+def test_html_in_an_answer_is_shown_as_text_too(page) -> None:
+    """Knowledge-base fields are text: even markup in one must not reach the page as HTML."""
+    forged = [
+        {
+            "text": 'Hồ sơ gồm:\n• <img src=x onerror="window.__pwned=3"> tờ khai\n'
+            "• Xem javascript:window.__pwned=4 và https://dichvucong.gov.vn/tthc?a=1&b=<b>"
+        },
+        {"text": "Chọn thủ tục:", "buttons": [{"title": "<b>Đậm</b>", "payload": "/greet"}]},
+    ]
+    body = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in forged)
+    page.route(
+        "**/webhooks/portal/webhook",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Access-Control-Allow-Origin": "*"},
+            content_type="application/x-ndjson",
+            body=body,
+        ),
+    )
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    ask(page, "hồ sơ gồm gì")
+    sync_api.expect(page.get_by_role("button", name="<b>Đậm</b>")).to_be_visible()
+    log = page.locator(".tthc-log")
+    assert log.locator("img, b, script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    links = log.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert links == ["https://dichvucong.gov.vn/tthc?a=1&b="]  # a link stops at markup
+    sync_api.expect(log.locator(".tthc-bot li").first).to_contain_text(
+        '<img src=x onerror="window.__pwned=3">'
+    )
 
 
 def test_feedback_buttons_reach_the_assistant(page, live) -> None:

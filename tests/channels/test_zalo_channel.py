@@ -89,6 +89,12 @@ def test_a_signed_question_is_acknowledged_and_answered_through_the_api(live) ->
     reply = texts(answers(live, user))
     assert f"mã {MARRIAGE}" in reply
     assert "lệ phí" in reply.lower()
+    # Exactly what Zalo's API expects: the OA's token, the user, plain text parts.
+    requests = [r for r in live.zalo.received if r.body.get("recipient") == {"user_id": user}]
+    assert requests and all(r.path == "/v3.0/oa/message/cs" for r in requests)
+    assert all(r.headers["access_token"] == live.zalo.access_token for r in requests)
+    assert all(set(r.body["message"]) == {"text"} for r in requests)
+    assert all(0 < len(r.body["message"]["text"]) <= 2000 for r in requests)
 
 
 def test_a_question_without_diacritics_is_answered(live) -> None:
