@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import time
+import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,8 @@ GREET = "/greet"
 MAX_BUTTONS = 5  # Zalo's button template
 MAX_BUTTON_TITLE = 100
 DEFAULT_TOKEN_FILE = Path(".data") / "zalo_tokens.json"
-# Background answering: conversations in flight at once, and how acknowledgements of a
-# burst get ahead of the work (see ZaloInput._work).
+# Background answering: conversations in flight at once (one queue each, a user always in
+# the same one), and how acknowledgements of a burst get ahead of the work (ZaloInput._work).
 WORKERS = 8
 QUIET_SECONDS = 0.02
 MAX_DEFER_SECONDS = 1.0
@@ -213,7 +214,7 @@ class ZaloInput(InputChannel):
         self.seen: RecentEvents = recent_events(settings.redis_url, prefix="tthc:zalo:seen:")
         self.buttons = OfferedButtons()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._queue: asyncio.Queue[Any] | None = None
+        self._queues: list[asyncio.Queue[Any]] = []
         self._last_arrival = 0.0
         if not settings.configured:
             logger.warning(
@@ -263,13 +264,14 @@ class ZaloInput(InputChannel):
         self, event: ZaloEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any
     ) -> None:
         loop = asyncio.get_running_loop()
-        if self._queue is None:  # created in the server's event loop, on first use
-            self._queue = asyncio.Queue()
-            for _ in range(WORKERS):
-                worker = asyncio.create_task(self._work(self._queue))
-                self._tasks.add(worker)
+        if not self._queues:  # created in the server's event loop, on first use
+            self._queues = [asyncio.Queue() for _ in range(WORKERS)]
+            for queue in self._queues:
+                self._tasks.add(asyncio.create_task(self._work(queue)))
         self._last_arrival = loop.time()
-        self._queue.put_nowait((loop.time(), event, on_new_message, app))
+        # One user's events always go to the same worker: answered in the order sent.
+        queue = self._queues[zlib.crc32((event.user_id or "").encode()) % WORKERS]
+        queue.put_nowait((loop.time(), event, on_new_message, app))
 
     async def _work(self, queue: asyncio.Queue[Any]) -> None:
         """Answer queued events; a burst of webhooks is acknowledged before any is answered.

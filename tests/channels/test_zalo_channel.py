@@ -14,7 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from actions.answers import Facet, facet_body
 from connectors.messages import INFO_RECEIVED, TEXT_ONLY
+from knowledge_base import store
 from knowledge_base.deployment import load_profile
 from knowledge_base.models import AnswerFeedback
 
@@ -95,6 +97,25 @@ def test_a_signed_question_is_acknowledged_and_answered_through_the_api(live) ->
     assert all(r.headers["access_token"] == live.zalo.access_token for r in requests)
     assert all(set(r.body["message"]) == {"text"} for r in requests)
     assert all(0 < len(r.body["message"]["text"]) <= 2000 for r in requests)
+
+
+def test_quick_successive_messages_are_answered_in_order(live) -> None:
+    user = new_user()
+    profile = load_profile(live.settings.deployment_file)
+    with live.sessions() as session:
+        marriage = store.to_schema(store.get_procedure(session, MARRIAGE))
+    asked = [
+        ("đăng ký kết hôn cần giấy tờ gì", Facet.documents),
+        ("lệ phí bao nhiêu", Facet.fee),
+        ("mất bao lâu", Facet.processing_time),
+    ]
+    for text, _ in asked:
+        deliver(live, text_event(live, user, text))
+    replies = [m["text"] for m in answers(live, user, 3)]
+    assert len(replies) == 3
+    for reply, (_, facet) in zip(replies, asked, strict=True):
+        assert f"mã {MARRIAGE}" in reply
+        assert facet_body(marriage, facet, profile).splitlines()[-1] in reply
 
 
 def test_a_question_without_diacritics_is_answered(live) -> None:
