@@ -308,6 +308,10 @@ class ZaloInput(InputChannel):
             if event.anonymous
             else {"user_id": event.user_id}
         )
+        if event.msg_id and not event.anonymous:
+            # Zalo counts a message naming the one it answers as a reply, not as a
+            # proactive message (which an OA's quota limits).
+            recipient["message_id"] = event.msg_id
         output = ZaloOutput(self.client, recipient, sender_id, self.buttons)
         try:
             if kind is EventKind.TEXT:

@@ -85,15 +85,18 @@ def texts(messages: list[dict[str, Any]]) -> str:
 
 def test_a_signed_question_is_acknowledged_and_answered_through_the_api(live) -> None:
     user = new_user()
-    response = deliver(live, text_event(live, user, "lệ phí đăng ký kết hôn bao nhiêu"))
+    msg_id = uuid.uuid4().hex
+    response = deliver(live, text_event(live, user, "lệ phí đăng ký kết hôn bao nhiêu", msg_id))
     assert response.status_code == 200
     assert response.json() == {"status": "accepted"}
     reply = texts(answers(live, user))
     assert f"mã {MARRIAGE}" in reply
     assert "lệ phí" in reply.lower()
     # Exactly what Zalo's API expects: the OA's token, the user, plain text parts.
-    requests = [r for r in live.zalo.received if r.body.get("recipient") == {"user_id": user}]
+    requests = [r for r in live.zalo.received if r.body["recipient"].get("user_id") == user]
     assert requests and all(r.path == "/v3.0/oa/message/cs" for r in requests)
+    # Each answer names the message it replies to.
+    assert all(r.body["recipient"] == {"user_id": user, "message_id": msg_id} for r in requests)
     assert all(r.headers["access_token"] == live.zalo.access_token for r in requests)
     assert all(set(r.body["message"]) == {"text"} for r in requests)
     assert all(0 < len(r.body["message"]["text"]) <= 2000 for r in requests)
