@@ -247,7 +247,12 @@ class ActionRecordFeedback(ServiceAction):
                 session.add(
                     AnswerFeedback(
                         conversation_id=tracker.sender_id[:128],
-                        procedure_code=tracker.get_slot("procedure_code"),
+                        # The rated answer's procedure where the channel says which (the
+                        # widget's buttons); else the one under discussion.
+                        procedure_code=next(
+                            tracker.get_latest_entity_values("procedure_code"), None
+                        )
+                        or tracker.get_slot("procedure_code"),
                         helpful=helpful,
                         comment=_text(tracker)[:500] or None,
                     )

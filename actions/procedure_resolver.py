@@ -18,6 +18,9 @@ MAX_QUERY_CHARS = 300
 # A message with at most this many syllables of its own, when search finds nothing better,
 # still follows on from the procedure under discussion.
 FOLLOW_UP_SYLLABLES = 1
+# The procedure under discussion, among a trusted search's top five, is kept while it
+# scores within this much of the best one.
+FOLLOW_UP_MARGIN = 0.25
 
 
 class Outcome(str, Enum):
@@ -58,12 +61,16 @@ def resolve(
     # The best fused score is below 1 when the meaning-based and the word-based rankings
     # disagree on the best procedure; far below, neither can be trusted ("thời tiết hôm nay").
     trusted = bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
+    top = {h.code: h.score for h in result.hits[:5]}
+    current_still_fits = current_code in top and (
+        not trusted or result.hits[0].score - top[current_code] <= FOLLOW_UP_MARGIN
+    )
     if current_code and (
-        current_code in {h.code for h in result.hits[:5]}
-        or (not trusted and len(own_words) <= FOLLOW_UP_SYLLABLES)
+        current_still_fits or (not trusted and len(own_words) <= FOLLOW_UP_SYLLABLES)
     ):
         # "mấy ngày thì lấy được hộ chiếu?" names the procedure under discussion again, or a
-        # short question with a word or two of its own still follows on from it.
+        # short question with a word or two of its own still follows on from it. A message
+        # that clearly names another one ("còn kết hôn thì sao?") switches.
         return Resolution(Outcome.current, current_code)
     if not trusted:
         return Resolution(Outcome.not_found, candidates=result.hits)

@@ -68,9 +68,12 @@
   function load() {
     try {
       var saved = JSON.parse(localStorage.getItem(storageKey) || "null");
-      if (saved && typeof saved.sender === "string" && Array.isArray(saved.entries)) return saved;
+      if (saved && typeof saved.sender === "string" && Array.isArray(saved.entries)) {
+        if (!Array.isArray(saved.outbox)) saved.outbox = [];
+        return saved;
+      }
     } catch (e) { /* a broken entry starts a new conversation */ }
-    return { sender: newId(), entries: [], open: false, pending: null };
+    return { sender: newId(), entries: [], open: false, outbox: [] };
   }
 
   var state = load();
@@ -234,14 +237,15 @@
     var question = el("span", { text: TEXT.feedbackQuestion });
     var good = el("button", { type: "button", className: "tthc-rate", text: "👍 " + TEXT.good });
     var bad = el("button", { type: "button", className: "tthc-rate", text: "👎 " + TEXT.bad });
-    function rate(verdict, payload, shown) {
-      if (sending || state.pending) return;
+    function rate(verdict, shown) {
       entry.feedback = verdict;
       refresh(state.entries.indexOf(entry));
-      send(payload, shown);
+      // Names the rated answer's procedure, which may not be the latest one.
+      var named = entry.procedure ? JSON.stringify({ procedure_code: entry.procedure }) : "";
+      send("/feedback_" + verdict + named, shown);
     }
-    good.addEventListener("click", function () { rate("good", "/feedback_good", TEXT.goodSent); });
-    bad.addEventListener("click", function () { rate("bad", "/feedback_bad", TEXT.badSent); });
+    good.addEventListener("click", function () { rate("good", TEXT.goodSent); });
+    bad.addEventListener("click", function () { rate("bad", TEXT.badSent); });
     box.appendChild(el("div", { role: "group", "aria-label": TEXT.feedbackQuestion }, [
       question, good, bad,
     ]));
@@ -283,6 +287,7 @@
       var last = state.entries[index];
       if (last && last.feedback === undefined) {
         last.feedback = null;
+        last.procedure = String(message.custom.answer.procedure_code || "");
         refresh(index);
       }
       return;
@@ -306,29 +311,32 @@
   }
 
   // ---- sending -----------------------------------------------------------------------
+  // Messages wait in an outbox (kept in localStorage) and are delivered one at a time, in
+  // order: a citizen may type on while the assistant answers, or reload, and lose nothing.
 
-  var sending = false;
+  var sending = false; // the outbox's first message is being delivered (or retried)
+  var inFlight = false; // a request for it is open right now
   var retryTimer = null;
 
   function send(text, display) {
-    if (sending || state.pending) return;
     if (text.length > MAX_CHARS) {
       setStatus(TEXT.tooLong, "error");
       return;
     }
-    state.pending = { id: newId(), text: text, received: 0 };
-    append({ from: "user", text: display || text });
-    deliver(0);
+    var id = newId();
+    state.outbox.push({ id: id, text: text, received: 0 });
+    append({ from: "user", text: display || text, id: id });
+    if (!sending) deliver(0);
   }
 
   function deliver(attempt) {
-    var pending = state.pending;
+    var pending = state.outbox[0];
     if (!pending) return;
     sending = true;
     clearTimeout(retryTimer);
-    sendButton.disabled = true;
     form.setAttribute("aria-busy", "true");
     if (!attempt) setStatus(TEXT.sending, "busy");
+    inFlight = true;
     fetch(endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -340,12 +348,7 @@
             .json()
             .catch(function () { return {}; })
             .then(function (body) {
-              var index = state.entries.length - 1;
-              var entry = state.entries[index];
-              if (entry && entry.from === "user") {
-                entry.failed = TEXT.rejected + (body.error || "HTTP " + response.status);
-                refresh(index);
-              }
+              markFailed(pending.id, TEXT.rejected + (body.error || "HTTP " + response.status));
               setStatus("");
               finish();
             });
@@ -354,7 +357,7 @@
         return readLines(response.body, pending).then(function () {
           if (attempt) {
             setStatus(TEXT.back, "ok");
-            setTimeout(function () { if (!state.pending) setStatus(""); }, 3000);
+            setTimeout(function () { if (!sending) setStatus(""); }, 3000);
           } else {
             setStatus("");
           }
@@ -362,11 +365,22 @@
         });
       })
       .catch(function () {
+        inFlight = false;
         // Network down, server restarting, stream cut: keep the message and try again.
         setStatus(TEXT.offline, "offline");
         var delay = RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)];
         retryTimer = setTimeout(function () { deliver(attempt + 1); }, delay);
       });
+  }
+
+  function markFailed(id, reason) {
+    for (var i = state.entries.length - 1; i >= 0; i--) {
+      if (state.entries[i].id === id) {
+        state.entries[i].failed = reason;
+        refresh(i);
+        return;
+      }
+    }
   }
 
   function readLines(body, pending) {
@@ -399,11 +413,15 @@
   }
 
   function finish() {
-    state.pending = null;
+    state.outbox.shift();
     sending = false;
-    sendButton.disabled = false;
-    form.removeAttribute("aria-busy");
+    inFlight = false;
     save();
+    if (state.outbox.length) {
+      deliver(0);
+    } else {
+      form.removeAttribute("aria-busy");
+    }
   }
 
   // ---- behaviour ---------------------------------------------------------------------
@@ -429,10 +447,10 @@
   restart.addEventListener("click", function () {
     clearTimeout(retryTimer);
     sending = false;
-    state = { sender: newId(), entries: [], open: true, pending: null };
+    state = { sender: newId(), entries: [], open: true, outbox: [] };
     save();
     setStatus("");
-    sendButton.disabled = false;
+    form.removeAttribute("aria-busy");
     render();
     input.focus();
   });
@@ -449,7 +467,9 @@
       form.requestSubmit();
     }
   });
-  window.addEventListener("online", function () { if (state.pending) deliver(1); });
+  window.addEventListener("online", function () {
+    if (state.outbox.length && !inFlight) deliver(1);
+  });
 
   fetch(appBase + "/widget/config.json")
     .then(function (response) { return response.ok ? response.json() : {}; })
@@ -463,7 +483,7 @@
     document.body.appendChild(root);
     render();
     if (state.open) setOpen(true);
-    if (state.pending) deliver(1); // interrupted by a reload: finish delivering it
+    if (state.outbox.length) deliver(1); // interrupted by a reload: finish delivering
   }
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);

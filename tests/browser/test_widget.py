@@ -19,6 +19,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BIRTH = "1.001193"
+MARRIAGE = "1.000894"
 ID_CARD_UNDER_14 = "1.014062"
 ANSWER_TIMEOUT = 60_000
 
@@ -131,21 +132,31 @@ def test_html_in_an_answer_is_shown_as_text_too(page) -> None:
     )
 
 
-def test_feedback_buttons_reach_the_assistant(page, live) -> None:
+def test_feedback_on_an_earlier_answer_is_recorded_for_that_answer(page, live) -> None:
     page.get_by_role("button", name="Hỏi trợ lý ảo").click()
     ask(page, "lệ phí đăng ký khai sinh bao nhiêu")
-    helpful = page.get_by_role("button", name="👍 Hữu ích")
-    sync_api.expect(helpful).to_be_visible(timeout=ANSWER_TIMEOUT)
+    sync_api.expect(bot_messages(page).last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
+    ask(page, "còn đăng ký kết hôn thì lệ phí bao nhiêu")
+    sync_api.expect(bot_messages(page).last).to_contain_text(
+        f"mã {MARRIAGE}", timeout=ANSWER_TIMEOUT
+    )
     sender = page.evaluate(
         "Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).sender)[0]"
     )
-    helpful.click()
+    birth_answer = bot_messages(page).filter(has_text=f"mã {BIRTH}")
+    birth_answer.get_by_role("button", name="👍 Hữu ích").click()
     sync_api.expect(bot_messages(page).last).to_contain_text("Cảm ơn", timeout=ANSWER_TIMEOUT)
+    sync_api.expect(birth_answer).to_contain_text("đã đánh giá")
     with live.sessions() as session:
         rows = session.scalars(
             select(AnswerFeedback).where(AnswerFeedback.conversation_id == f"portal:{sender}")
         ).all()
     assert [(row.procedure_code, row.helpful) for row in rows] == [(BIRTH, True)]
+    # Rating did not change the topic: a follow-up is still about marriage.
+    ask(page, "mất bao lâu")
+    sync_api.expect(bot_messages(page).last).to_contain_text(
+        f"mã {MARRIAGE}", timeout=ANSWER_TIMEOUT
+    )
 
 
 def test_a_dropped_connection_is_announced_and_the_message_still_answered(page) -> None:

@@ -77,3 +77,11 @@ def test_a_follow_up_with_one_word_of_its_own_stays_on_the_current_one() -> None
     search = FakeSearch([hit("1.003677", 0.5)], confident=False)
     resolution = resolve("hạn chót nộp là khi nào", "1.000894", search, 0.07)
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.000894")
+
+
+def test_naming_another_procedure_switches_even_if_the_current_one_trails_it() -> None:
+    # "kết hôn" and "khai sinh" share words: the current procedure is in the top five,
+    # far behind the one the message names.
+    search = FakeSearch([hit("1.000894", 1.0), hit("2.000806", 0.87), hit("1.001193", 0.35)])
+    resolution = resolve("còn đăng ký kết hôn thì lệ phí bao nhiêu", "1.001193", search, 0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.000894")
