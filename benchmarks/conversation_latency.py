@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/conversation_latency.py [--rounds 5]
 
-Starts the app and the Rasa server over the default deployment (`make run`'s seed
-knowledge base), warms them up, then times each message from POST to reply while 1 and
-then 10 citizens hold four-turn conversations (a question, then follow-ups). Prints
-medians and 95th percentiles; the machine is shared, so compare runs by ratios.
+Starts the assistant as `make run` does (`tthc serve`: the app, and the Rasa server beside
+it, each in its own process) over the default deployment's seed knowledge base, warms it
+up, then times each message from POST to reply while 1 and then 10 citizens hold
+four-turn conversations (a question, then follow-ups; a new conversation each round).
+Prints medians and 95th percentiles; the machine is shared, so compare runs by ratios.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import signal
 import statistics
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -65,18 +71,35 @@ async def load(url: str, concurrency: int, rounds: int) -> dict[str, float]:
     }
 
 
+@contextmanager
+def serving() -> Iterator[str]:
+    """The assistant as `make run` runs it: `tthc serve` (the app, and Rasa beside it) in
+    processes of its own, on free ports; yields the Rasa server's URL."""
+    from knowledge_base.rasa_server import free_port, wait_until_ready
+
+    app_port, rasa_port = free_port(), free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "tthc"), "serve", "--port", str(app_port)],
+        env={**os.environ, "TTHC_RASA_PORT": str(rasa_port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_ready(f"http://127.0.0.1:{app_port}/healthz", server)
+        wait_until_ready(f"http://127.0.0.1:{rasa_port}/", server)
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as a person stops `make run`
+        server.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="conversations per citizen")
     args = parser.parse_args()
 
-    from knowledge_base.api.app import create_app
-    from knowledge_base.rasa_server import running_assistant
-    from knowledge_base.settings import get_settings
-
-    settings = get_settings()
-    with running_assistant(settings, create_app(settings)) as running:
-        url = running.rasa_url
+    with serving() as url:
         asyncio.run(load(url, 1, 1))  # warm-up: first TensorFlow and ONNX calls are slow
         results = [asyncio.run(load(url, c, args.rounds)) for c in (1, 10)]
     for result in results:
