@@ -16,9 +16,16 @@ EXPIRED_ACCESS_TOKEN = -216
 DEFAULT_API_URL = "https://openapi.zalo.me"
 DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
 # Retried only where the message cannot have been delivered: no connection, or a gateway
-# that did not reach Zalo. Zalo's own errors are not retried.
+# that did not reach Zalo (a 504 may have). Zalo's own errors are not retried.
 SEND_ATTEMPTS = 3
-RETRIED_STATUS = frozenset({502, 503, 504})
+RETRIED_STATUS = frozenset({502, 503})  # not 504: the message may have gone through
+
+
+def _seconds(value: Any) -> float | None:
+    try:
+        return float(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 class ZaloApiError(RuntimeError):
@@ -97,7 +104,7 @@ class ZaloClient:
             lock = self.tokens.locked()
             await asyncio.to_thread(lock.__enter__)
             try:
-                current = self.tokens.read()
+                current = await asyncio.to_thread(self.tokens.read)
                 if current.access_token != expired:
                     return current.access_token
                 response = await self.http.post(
@@ -112,17 +119,21 @@ class ZaloClient:
                 try:
                     body = response.json()
                 except ValueError:
-                    body = {}
+                    body = None
                 if not isinstance(body, dict) or not body.get("access_token"):
-                    code = body.get("error", response.status_code) if isinstance(body, dict) else 0
+                    body = body if isinstance(body, dict) else {}
+                    code = body.get("error", response.status_code)
                     reason = body.get("error_name") or body.get("message") or "no token returned"
                     raise ZaloApiError(code, f"token refresh failed ({reason})")
+                # Zalo has spent the old refresh token: store the new pair before anything
+                # else can fail.
                 tokens = rotated(
-                    body["access_token"],
-                    body.get("refresh_token") or current.refresh_token,
-                    float(body["expires_in"]) if body.get("expires_in") else None,
+                    str(body["access_token"]),
+                    str(body.get("refresh_token") or current.refresh_token),
+                    _seconds(body.get("expires_in")),
+                    seeded_from=current.seeded_from,
                 )
-                self.tokens.write(tokens)
+                await asyncio.to_thread(self.tokens.write, tokens)
                 logger.info("Zalo access token refreshed; refresh token rotated")
                 return tokens.access_token
             finally:

@@ -158,6 +158,7 @@ class ZaloOutput(OutputChannel):
         await self.client.send(self.recipient, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.buttons.forget(self.user)  # earlier buttons no longer answer this message
         for part in split_message(text):
             await self._send({"text": part})
 

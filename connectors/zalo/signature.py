@@ -35,4 +35,6 @@ def is_valid(
     if scheme.strip().lower() != "mac" or not mac:
         return False
     expected = compute(app_id, raw_body, timestamp, oa_secret_key)
-    return hmac.compare_digest(mac.strip().lower(), expected)
+    # Bytes: a forged header may hold any character, and compare_digest refuses non-ASCII str.
+    given = mac.strip().lower().encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(given, expected.encode())

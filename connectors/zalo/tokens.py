@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 
@@ -29,6 +29,9 @@ class Tokens:
     refresh_token: str
     expires_at: float | None = None  # seconds since the epoch
     refreshed_at: float | None = None
+    # The configured refresh token this chain of rotations started from: when an operator
+    # configures a new pair (after re-authorising the OA), it replaces the stored chain.
+    seeded_from: str | None = None
 
 
 class TokenStore:
@@ -38,16 +41,21 @@ class TokenStore:
         self._lock_path = self.path.with_name(self.path.name + ".lock")
 
     def read(self) -> Tokens:
-        """The current tokens; the settings' pair seeds the file on first use."""
+        """The current tokens: the stored chain, unless the settings hold a newer pair."""
+        seed = (
+            replace(self.initial, seeded_from=self.initial.refresh_token) if self.initial else None
+        )
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return Tokens(**data)
+            stored = Tokens(**json.loads(self.path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            if self.initial is None:
+            if seed is None:
                 raise TokensMissing(
                     f"No Zalo tokens in {self.path} and none in the channel settings"
                 ) from None
-            return self.initial
+            return seed
+        if seed is not None and stored.seeded_from != seed.seeded_from:
+            return seed  # re-configured since the file was written
+        return stored
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -75,11 +83,14 @@ class TokenStore:
             raise
 
 
-def rotated(access_token: str, refresh_token: str, expires_in: float | None) -> Tokens:
+def rotated(
+    access_token: str, refresh_token: str, expires_in: float | None, seeded_from: str | None
+) -> Tokens:
     now = time.time()
     return Tokens(
         access_token=access_token,
         refresh_token=refresh_token,
         expires_at=now + expires_in if expires_in else None,
         refreshed_at=now,
+        seeded_from=seeded_from,
     )

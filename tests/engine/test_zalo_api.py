@@ -127,3 +127,23 @@ def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(zalo, tmp
     assert len(zalo.refreshes()) == 1
     assert set(tokens) == {"access-1"}
     assert json.loads(token_file.read_text())["refresh_token"] == "refresh-1"
+
+
+def test_a_refresh_reply_that_is_not_an_object_is_an_api_error(zalo, tmp_path) -> None:
+    zalo.refresh_token = "revoked"
+    zalo.expire_access_token()
+    client = client_for(zalo, tmp_path / "tokens.json")
+    client.refresh_url = client.send_url.replace("/v3.0/oa/message/cs", "/not-json")
+    with pytest.raises(ZaloApiError):
+        send(client, "x")
+
+
+def test_a_newly_configured_pair_replaces_the_stored_chain(zalo, tmp_path) -> None:
+    token_file = tmp_path / "tokens.json"
+    zalo.expire_access_token()
+    send(client_for(zalo, token_file), "một")  # the stored chain now starts from refresh-0
+    # The operator re-authorises the OA and configures a new pair.
+    store = TokenStore(token_file, Tokens("access-new", "refresh-new"))
+    assert store.read().access_token == "access-new"
+    # Without a change in the settings the stored (rotated) pair is used.
+    assert TokenStore(token_file, Tokens("access-0", "refresh-0")).read().access_token == "access-1"

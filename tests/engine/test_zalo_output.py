@@ -103,6 +103,14 @@ def test_a_clicked_button_title_maps_back_to_its_payload(zalo, tmp_path) -> None
     assert offered.resolve("zalo:someone-else", "Cấp đổi căn cước") == "Cấp đổi căn cước"
 
 
+def test_buttons_are_forgotten_once_a_later_message_offers_none(zalo, tmp_path) -> None:
+    offered = OfferedButtons()
+    output = output_for(zalo, tmp_path, offered)
+    offered.remember(f"zalo:{USER}", {"Cấp đổi căn cước": CHOICE})
+    run(output, {"text": "Thủ tục: Cấp đổi thẻ căn cước (mã 1.014061)"})
+    assert offered.resolve(f"zalo:{USER}", "Cấp đổi căn cước") == "Cấp đổi căn cước"
+
+
 def test_zalo_shows_at_most_five_buttons_with_short_titles() -> None:
     many = [{"title": f"Thủ tục {i} " + "rất dài " * 30, "payload": f"/x{i}"} for i in range(8)]
     converted, queries = zalo_buttons(many)

@@ -55,3 +55,8 @@ def test_a_changed_timestamp_breaks_the_signature() -> None:
 def test_without_a_configured_secret_nothing_is_accepted() -> None:
     header = signature.header_value(APP_ID, BODY, TIMESTAMP, "")
     assert not signature.is_valid(header, APP_ID, BODY, TIMESTAMP, "")
+
+
+def test_a_header_with_non_ascii_characters_is_rejected_not_an_error() -> None:
+    for header in ("mac=é" + "0" * 63, "mac=\udcff"):
+        assert not signature.is_valid(header, APP_ID, BODY, TIMESTAMP, SECRET)

@@ -89,6 +89,8 @@ class FakeZaloApi:
                     "refresh_token": self.refresh_token,
                     "expires_in": "90000",
                 }
+            if path == "/not-json":
+                return 200, ["a JSON list, not the object Zalo sends"]
             return 404, {"error": 404, "message": f"no such endpoint {path}"}
 
     # What tests do with it.
