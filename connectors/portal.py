@@ -5,8 +5,9 @@ needs no server push; a plain POST passes every proxy and load balancer a provin
 portal sits behind (no sticky sessions, no WebSocket upgrade), needs no client library
 in the page, and is safe to retry. Each message carries a ``message_id``: a retry after a
 dropped connection gets the same answer again (replayed, even while it is still being
-produced) instead of a second one. The answer is streamed as JSON lines, one per chat
-message, as Rasa produces them.
+produced) instead of a second one, while this process keeps it (ten minutes). The answer
+is streamed as JSON lines: a first line ``{"reply": {"message_id", "replayed"}}``, then
+one per chat message, as Rasa produces them.
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ class PortalInput(InputChannel):
             sender, text, message_id = checked
             key = f"{sender}:{message_id}"
             reply = self.replies.get(key)
+            replayed = reply is not None
             if reply is None:
                 reply = self.replies[key] = Reply()
                 message = UserMessage(
@@ -165,6 +167,10 @@ class PortalInput(InputChannel):
                 task.add_done_callback(self._tasks.discard)
 
             async def stream(http_response: Any) -> None:
+                # First line: whether this is a replay, so the widget knows whether to skip
+                # the messages it already shows (a fresh answer starts from nothing).
+                head = {"reply": {"message_id": message_id, "replayed": replayed}}
+                await http_response.write(json.dumps(head) + "\n")
                 async for line in reply.lines():
                     await http_response.write(line)
 

@@ -24,7 +24,10 @@
   var endpoint = server + "/webhooks/portal/webhook";
   var storageKey = "tthc-widget:v1:" + server;
   var MAX_CHARS = 1000;
+  var MAX_ENTRIES = 200; // the transcript kept in the browser
   var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000];
+  var IDLE_TIMEOUT = 60000; // a request silent this long is given up and retried
+  var SERVER_RETRIES = 6; // a server error after this many tries fails the message
 
   var TEXT = {
     launcher: "Hỏi trợ lý ảo",
@@ -41,6 +44,7 @@
     offline: "Mất kết nối tới trợ lý. Đang thử kết nối lại…",
     back: "Đã kết nối lại.",
     rejected: "Tin nhắn chưa gửi được: ",
+    serverDown: "trợ lý đang gặp sự cố, anh/chị vui lòng thử lại sau.",
     tooLong: "Câu hỏi dài quá " + MAX_CHARS + " ký tự, anh/chị vui lòng rút gọn.",
     feedbackQuestion: "Câu trả lời có hữu ích không?",
     good: "Hữu ích",
@@ -79,7 +83,10 @@
   var state = load();
 
   function save() {
-    state.entries = state.entries.slice(-200);
+    if (state.entries.length > MAX_ENTRIES) {
+      state.entries = state.entries.slice(-MAX_ENTRIES);
+      render(); // keep the log's items in step with the entries
+    }
     try { localStorage.setItem(storageKey, JSON.stringify(state)); } catch (e) { /* full */ }
   }
 
@@ -315,8 +322,9 @@
   // order: a citizen may type on while the assistant answers, or reload, and lose nothing.
 
   var sending = false; // the outbox's first message is being delivered (or retried)
-  var inFlight = false; // a request for it is open right now
+  var inFlight = null; // the AbortController of the request open right now
   var retryTimer = null;
+  var generation = 0; // bumped by "new conversation": late answers to the old one are dropped
 
   function send(text, display) {
     if (text.length > MAX_CHARS) {
@@ -329,48 +337,71 @@
     if (!sending) deliver(0);
   }
 
+  function retry(attempt) {
+    inFlight = null;
+    setStatus(TEXT.offline, "offline");
+    var delay = RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)];
+    retryTimer = setTimeout(function () { deliver(attempt + 1); }, delay);
+  }
+
   function deliver(attempt) {
     var pending = state.outbox[0];
     if (!pending) return;
+    var mine = generation;
+    var controller = new AbortController();
+    var idle = null;
+    function stillWaiting() {
+      // No byte for a while (a phone changing networks): give up on this request.
+      clearTimeout(idle);
+      idle = setTimeout(function () { controller.abort(); }, IDLE_TIMEOUT);
+    }
     sending = true;
+    inFlight = controller;
     clearTimeout(retryTimer);
     form.setAttribute("aria-busy", "true");
     if (!attempt) setStatus(TEXT.sending, "busy");
-    inFlight = true;
+    stillWaiting();
     fetch(endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ sender: state.sender, message: pending.text, message_id: pending.id }),
+      signal: controller.signal,
     })
       .then(function (response) {
-        if (response.status >= 400 && response.status < 500) {
+        if (mine !== generation) return;
+        var status = response.status;
+        if (status === 408 || status === 429 || (status >= 500 && attempt < SERVER_RETRIES)) {
+          throw new Error("HTTP " + status); // worth another try
+        }
+        if (status >= 400) {
           return response
             .json()
             .catch(function () { return {}; })
             .then(function (body) {
-              markFailed(pending.id, TEXT.rejected + (body.error || "HTTP " + response.status));
+              if (mine !== generation) return;
+              var reason = status >= 500 ? TEXT.serverDown : body.error || "HTTP " + status;
+              markFailed(pending.id, TEXT.rejected + reason);
               setStatus("");
-              finish();
+              finish(pending.id);
             });
         }
-        if (!response.ok || !response.body) throw new Error("HTTP " + response.status);
-        return readLines(response.body, pending).then(function () {
+        if (!response.body) throw new Error("no body");
+        return readLines(response.body, pending, mine, stillWaiting).then(function () {
+          if (mine !== generation) return;
           if (attempt) {
             setStatus(TEXT.back, "ok");
             setTimeout(function () { if (!sending) setStatus(""); }, 3000);
           } else {
             setStatus("");
           }
-          finish();
+          finish(pending.id);
         });
       })
       .catch(function () {
-        inFlight = false;
         // Network down, server restarting, stream cut: keep the message and try again.
-        setStatus(TEXT.offline, "offline");
-        var delay = RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)];
-        retryTimer = setTimeout(function () { deliver(attempt + 1); }, delay);
-      });
+        if (mine === generation) retry(attempt);
+      })
+      .then(function () { clearTimeout(idle); });
   }
 
   function markFailed(id, reason) {
@@ -383,21 +414,28 @@
     }
   }
 
-  function readLines(body, pending) {
-    // The server replays a retried message from its first line: skip what is shown.
+  function readLines(body, pending, mine, stillWaiting) {
+    // A replayed answer (a retry of a message the server already answered) starts again
+    // from its first message: skip what is shown. A fresh one is shown whole.
     var reader = body.getReader();
     var decoder = new TextDecoder();
     var buffer = "";
     var index = 0;
     function take(line) {
-      if (!line.trim()) return;
+      if (!line.trim() || mine !== generation) return;
+      var message = JSON.parse(line);
+      if (message.reply) {
+        if (!message.reply.replayed) pending.received = 0;
+        return;
+      }
       index += 1;
       if (index <= pending.received) return;
       pending.received = index;
-      addBotMessage(JSON.parse(line), pending.id);
+      addBotMessage(message, pending.id);
     }
     function pump() {
       return reader.read().then(function (chunk) {
+        stillWaiting();
         if (chunk.done) {
           take(buffer);
           return;
@@ -412,10 +450,10 @@
     return pump();
   }
 
-  function finish() {
-    state.outbox.shift();
+  function finish(id) {
+    state.outbox = state.outbox.filter(function (item) { return item.id !== id; });
     sending = false;
-    inFlight = false;
+    inFlight = null;
     save();
     if (state.outbox.length) {
       deliver(0);
@@ -446,6 +484,9 @@
   });
   restart.addEventListener("click", function () {
     clearTimeout(retryTimer);
+    generation += 1;
+    if (inFlight) inFlight.abort();
+    inFlight = null;
     sending = false;
     state = { sender: newId(), entries: [], open: true, outbox: [] };
     save();
@@ -468,7 +509,7 @@
     }
   });
   window.addEventListener("online", function () {
-    if (state.outbox.length && !inFlight) deliver(1);
+    if (state.outbox.length && !inFlight) deliver(1); // skip the rest of the backoff
   });
 
   fetch(appBase + "/widget/config.json")

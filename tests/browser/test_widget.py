@@ -171,6 +171,28 @@ def test_a_dropped_connection_is_announced_and_the_message_still_answered(page) 
     assert bot_messages(page).filter(has_text=f"mã {BIRTH}").count() == 1
 
 
+def test_a_long_kept_transcript_still_shows_each_new_answer_last(page) -> None:
+    old = [
+        {"from": "user" if i % 2 == 0 else "bot", "text": f"tin nhắn cũ số {i}", "buttons": []}
+        for i in range(200)
+    ]
+    page.evaluate(
+        """entries => {
+            const server = document.querySelector('script[data-server]').dataset.server;
+            localStorage.setItem('tthc-widget:v1:' + server, JSON.stringify(
+                {sender: 'a1b2c3d4e5f60718293a', entries, open: true, outbox: []}));
+        }""",
+        old,
+    )
+    page.reload()
+    ask(page, "lệ phí đăng ký khai sinh bao nhiêu")
+    items = page.locator(".tthc-log > li")
+    sync_api.expect(items.last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
+    sync_api.expect(items.last).to_contain_text("Câu trả lời có hữu ích không?")
+    assert items.count() == 200
+    sync_api.expect(items.nth(197)).to_contain_text("tin nhắn cũ số 199")
+
+
 def test_keyboard_users_open_type_and_close(page) -> None:
     launcher = page.get_by_role("button", name="Hỏi trợ lý ảo")
     launcher.focus()

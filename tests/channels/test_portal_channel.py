@@ -30,7 +30,9 @@ def ask(live, sender: str, text: str, message_id: str | None = None) -> list[dic
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/x-ndjson")
-    return [json.loads(line) for line in response.text.splitlines() if line.strip()]
+    head, *messages = [json.loads(line) for line in response.text.splitlines() if line.strip()]
+    assert head["reply"]["message_id"] == message_id or message_id is None
+    return messages
 
 
 def citizen() -> str:
@@ -52,6 +54,13 @@ def test_a_retried_message_gets_the_same_answer_and_is_handled_once(live) -> Non
     first = ask(live, sender, "/feedback_bad", message_id="rating-1")
     again = ask(live, sender, "/feedback_bad", message_id="rating-1")
     assert first == again
+    heads = [
+        json.loads(
+            post(live, {"sender": sender, "message": "x", "message_id": i}).text.split("\n")[0]
+        )
+        for i in ("rating-1", "fresh-1")
+    ]
+    assert [h["reply"]["replayed"] for h in heads] == [True, False]
     with live.sessions() as session:
         rows = session.scalars(
             select(AnswerFeedback).where(AnswerFeedback.conversation_id == f"portal:{sender}")
