@@ -117,16 +117,9 @@ def main() -> None:
     credentials.write_text(
         yaml.safe_dump(
             {
-                "connectors.zalo.channel.ZaloInput": {
-                    "app_id": zalo.app_id,
-                    "oa_secret_key": OA_SECRET,
-                    "app_secret": zalo.app_secret,
-                    "access_token": zalo.access_token,
-                    "refresh_token": zalo.refresh_token,
-                    "token_file": str(state / "tokens.json"),
-                    "api_url": zalo.url,
-                    "oauth_url": zalo.url,
-                }
+                "connectors.zalo.channel.ZaloInput": zalo.channel_credentials(
+                    OA_SECRET, str(state / "tokens.json")
+                )
             }
         )
     )

@@ -80,6 +80,11 @@ class ReplyOutput(CollectingOutputChannel):
         message = {k: v for k, v in message.items() if k != "recipient_id" and v is not None}
         await self.reply.add(message)
 
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        # The collecting channel cuts text at blank lines into separate messages; an answer
+        # is one chat message here (the actions already keep each under 2,000 characters).
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
 
 def _bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=400)

@@ -212,7 +212,7 @@
     item = el("li", { className: "tthc-message tthc-bot" }, [speaker(TEXT.bot)]);
     if (entry.text) item.appendChild(richText(entry.text));
     if (entry.buttons && entry.buttons.length) item.appendChild(renderButtons(entry, index));
-    if (entry.feedback !== undefined) item.appendChild(renderFeedback(entry));
+    if (entry.procedure) item.appendChild(renderFeedback(entry)); // an answer from the KB
     return item;
   }
 
@@ -248,8 +248,7 @@
       entry.feedback = verdict;
       refresh(state.entries.indexOf(entry));
       // Names the rated answer's procedure, which may not be the latest one.
-      var named = entry.procedure ? JSON.stringify({ procedure_code: entry.procedure }) : "";
-      send("/feedback_" + verdict + named, shown);
+      send("/feedback_" + verdict + JSON.stringify({ procedure_code: entry.procedure }), shown);
     }
     good.addEventListener("click", function () { rate("good", TEXT.goodSent); });
     bad.addEventListener("click", function () { rate("bad", TEXT.badSent); });
@@ -287,29 +286,19 @@
     save();
   }
 
-  function addBotMessage(message, reply) {
+  function addBotMessage(message) {
     if (message.custom && message.custom.answer) {
       // Marks the answer just shown as one from the knowledge base: ask for feedback.
       var index = lastBotIndex();
       var last = state.entries[index];
-      if (last && last.feedback === undefined) {
-        last.feedback = null;
-        last.procedure = String(message.custom.answer.procedure_code || "");
+      if (last && !last.procedure) {
+        last.procedure = String(message.custom.answer.procedure_code);
         refresh(index);
       }
       return;
     }
     if (!message.text && !(message.buttons && message.buttons.length)) return;
-    // Rasa sends an answer's paragraphs as separate messages: show one reply as one bubble.
-    var lastIndex = state.entries.length - 1;
-    var previous = state.entries[lastIndex];
-    if (previous && previous.from === "bot" && previous.reply === reply && !previous.buttons.length) {
-      previous.text = previous.text ? previous.text + "\n\n" + (message.text || "") : message.text;
-      previous.buttons = message.buttons || [];
-      refresh(lastIndex);
-      return;
-    }
-    append({ from: "bot", text: message.text || "", buttons: message.buttons || [], reply: reply });
+    append({ from: "bot", text: message.text || "", buttons: message.buttons || [] });
   }
 
   function setStatus(text, kind) {
@@ -431,7 +420,7 @@
       index += 1;
       if (index <= pending.received) return;
       pending.received = index;
-      addBotMessage(message, pending.id);
+      addBotMessage(message);
     }
     function pump() {
       return reader.read().then(function (chunk) {

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from connectors.zalo.tokens import TokenStore, rotated
+from connectors.zalo.tokens import Tokens, TokenStore, rotated
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,9 @@ class ZaloClient:
         self.timeout = timeout
         self._http: httpx.AsyncClient | None = None
         self._refreshing = asyncio.Lock()
+        # Kept in memory; the file is read again only to refresh, when another process may
+        # already have rotated the pair.
+        self._access_token: str | None = None
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -62,7 +65,9 @@ class ZaloClient:
 
     async def send(self, recipient: dict[str, str], message: dict[str, Any]) -> dict[str, Any]:
         """Send one message; on an expired token refresh once and retry once."""
-        token = (await asyncio.to_thread(self.tokens.read)).access_token
+        if self._access_token is None:
+            self._access_token = (await asyncio.to_thread(self.tokens.read)).access_token
+        token = self._access_token
         reply = await self._post_message(token, recipient, message)
         if reply.get("error") == EXPIRED_ACCESS_TOKEN:
             logger.info("Zalo access token expired; refreshing")
@@ -100,44 +105,44 @@ class ZaloClient:
 
     async def refresh(self, expired: str) -> str:
         """A new access token, unless another task or process has already got one."""
-        async with self._refreshing:
-            lock = self.tokens.locked()
-            await asyncio.to_thread(lock.__enter__)
-            try:
-                current = await asyncio.to_thread(self.tokens.read)
-                if current.access_token != expired:
-                    return current.access_token
-                response = await self.http.post(
-                    self.refresh_url,
-                    headers={"secret_key": self.app_secret},
-                    data={
-                        "refresh_token": current.refresh_token,
-                        "app_id": self.app_id,
-                        "grant_type": "refresh_token",
-                    },
-                )
-                try:
-                    body = response.json()
-                except ValueError:
-                    body = None
-                if not isinstance(body, dict) or not body.get("access_token"):
-                    body = body if isinstance(body, dict) else {}
-                    code = body.get("error", response.status_code)
-                    reason = body.get("error_name") or body.get("message") or "no token returned"
-                    raise ZaloApiError(code, f"token refresh failed ({reason})")
-                # Zalo has spent the old refresh token: store the new pair before anything
-                # else can fail.
-                tokens = rotated(
-                    str(body["access_token"]),
-                    str(body.get("refresh_token") or current.refresh_token),
-                    _seconds(body.get("expires_in")),
-                    seeded_from=current.seeded_from,
-                )
-                await asyncio.to_thread(self.tokens.write, tokens)
-                logger.info("Zalo access token refreshed; refresh token rotated")
-                return tokens.access_token
-            finally:
-                lock.__exit__(None, None, None)
+        async with self._refreshing, self.tokens.locked():
+            current = await asyncio.to_thread(self.tokens.read)
+            if current.access_token == expired:
+                current = await self._rotate(current)
+            self._access_token = current.access_token
+            return current.access_token
+
+    async def _rotate(self, current: Tokens) -> Tokens:
+        """Spend the refresh token for a new pair (under the lock) and store the pair."""
+        response = await self.http.post(
+            self.refresh_url,
+            headers={"secret_key": self.app_secret},
+            data={
+                "refresh_token": current.refresh_token,
+                "app_id": self.app_id,
+                "grant_type": "refresh_token",
+            },
+        )
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not body.get("access_token"):
+            body = body if isinstance(body, dict) else {}
+            code = body.get("error", response.status_code)
+            reason = body.get("error_name") or body.get("message") or "no token returned"
+            raise ZaloApiError(code, f"token refresh failed ({reason})")
+        # Zalo has spent the old refresh token: store the new pair before anything
+        # else can fail.
+        tokens = rotated(
+            str(body["access_token"]),
+            str(body.get("refresh_token") or current.refresh_token),
+            _seconds(body.get("expires_in")),
+            seeded_from=current.seeded_from,
+        )
+        await asyncio.to_thread(self.tokens.write, tokens)
+        logger.info("Zalo access token refreshed; refresh token rotated")
+        return tokens
 
     async def close(self) -> None:
         if self._http is not None:

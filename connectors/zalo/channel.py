@@ -47,7 +47,7 @@ MAX_DEFER_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class ZaloSettings:
-    """From credentials.yml's ``connectors.zalo.ZaloInput`` section, else ZALO_* variables."""
+    """The ``connectors.zalo.channel.ZaloInput`` section of credentials.yml, else ZALO_* vars."""
 
     app_id: str
     oa_secret_key: str  # signs the webhook
@@ -214,8 +214,8 @@ class ZaloInput(InputChannel):
         )
         self.seen: RecentEvents = recent_events(settings.redis_url, prefix="tthc:zalo:seen:")
         self.buttons = OfferedButtons()
-        self._tasks: set[asyncio.Task[None]] = set()
         self._queues: list[asyncio.Queue[Any]] = []
+        self._workers: list[asyncio.Task[None]] = []  # referenced, so never collected
         self._last_arrival = 0.0
         if not settings.configured:
             logger.warning(
@@ -267,8 +267,7 @@ class ZaloInput(InputChannel):
         loop = asyncio.get_running_loop()
         if not self._queues:  # created in the server's event loop, on first use
             self._queues = [asyncio.Queue() for _ in range(WORKERS)]
-            for queue in self._queues:
-                self._tasks.add(asyncio.create_task(self._work(queue)))
+            self._workers = [asyncio.create_task(self._work(queue)) for queue in self._queues]
         self._last_arrival = loop.time()
         # One user's events always go to the same worker: answered in the order sent.
         queue = self._queues[zlib.crc32((event.user_id or "").encode()) % WORKERS]
@@ -290,7 +289,6 @@ class ZaloInput(InputChannel):
             ):
                 await asyncio.sleep(QUIET_SECONDS)
             await self.handle(event, on_new_message, app)
-            queue.task_done()
 
     async def handle(
         self, event: ZaloEvent, on_new_message: Callable[[UserMessage], Awaitable[Any]], app: Any

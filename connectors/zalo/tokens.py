@@ -8,13 +8,14 @@ fsync, rename): a crash never leaves a half-written file or a lost refresh token
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -37,32 +38,30 @@ class Tokens:
 class TokenStore:
     def __init__(self, path: Path, initial: Tokens | None = None) -> None:
         self.path = Path(path)
-        self.initial = initial
+        # The pair from the settings, marked as the start of its own chain.
+        self.seed = replace(initial, seeded_from=initial.refresh_token) if initial else None
         self._lock_path = self.path.with_name(self.path.name + ".lock")
 
     def read(self) -> Tokens:
         """The current tokens: the stored chain, unless the settings hold a newer pair."""
-        seed = (
-            replace(self.initial, seeded_from=self.initial.refresh_token) if self.initial else None
-        )
         try:
             stored = Tokens(**json.loads(self.path.read_text(encoding="utf-8")))
         except FileNotFoundError:
-            if seed is None:
+            if self.seed is None:
                 raise TokensMissing(
                     f"No Zalo tokens in {self.path} and none in the channel settings"
                 ) from None
-            return seed
-        if seed is not None and stored.seeded_from != seed.seeded_from:
-            return seed  # re-configured since the file was written
+            return self.seed
+        if self.seed is not None and stored.seeded_from != self.seed.seeded_from:
+            return self.seed  # re-configured since the file was written
         return stored
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Exclusive across processes (blocking: call it off the event loop)."""
+    @asynccontextmanager
+    async def locked(self) -> AsyncIterator[None]:
+        """Exclusive across processes; the wait for the lock happens off the event loop."""
         self._lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self._lock_path, "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:

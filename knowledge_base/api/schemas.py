@@ -46,3 +46,12 @@ class Health(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class WidgetConfig(BaseModel):
+    """What the chat widget shows about the deployment."""
+
+    province: str
+    assistant_name: str
+    hotline: str
+    portal_url: str

@@ -42,12 +42,6 @@ def test_sql_store_forgets_only_that_user(tmp_path) -> None:
     check_forgets(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "trackers.db")))
 
 
-def test_redis_store_forgets_only_that_user() -> None:
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    check_forgets(
-        RedisTrackerStore(DOMAIN, host="127.0.0.1", port=6379, db=15, key_prefix="tthctest")
-    )
+def test_redis_store_forgets_only_that_user(redis_url: str) -> None:
+    store = RedisTrackerStore(DOMAIN, host="127.0.0.1", port=6379, db=15, key_prefix="tthctest")
+    check_forgets(store)

@@ -34,13 +34,8 @@ def test_an_event_is_new_again_after_the_ttl() -> None:
     assert asyncio.run(run()) == [True, True]
 
 
-def test_two_workers_sharing_redis_answer_an_event_once() -> None:
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+def test_two_workers_sharing_redis_answer_an_event_once(redis_url: str) -> None:
     prefix = f"tthc:test:{uuid.uuid4()}:"
-    worker_a = RedisRecentEvents("redis://127.0.0.1:6379/15", prefix, ttl_seconds=60)
-    worker_b = RedisRecentEvents("redis://127.0.0.1:6379/15", prefix, ttl_seconds=60)
+    worker_a = RedisRecentEvents(redis_url, prefix, ttl_seconds=60)
+    worker_b = RedisRecentEvents(redis_url, prefix, ttl_seconds=60)
     assert firsts(worker_a, ["m1"]) + firsts(worker_b, ["m1", "m2"]) == [True, False, True]

@@ -93,6 +93,19 @@ class FakeZaloApi:
                 return 200, ["a JSON list, not the object Zalo sends"]
             return 404, {"error": 404, "message": f"no such endpoint {path}"}
 
+    def channel_credentials(self, oa_secret_key: str, token_file: str) -> dict[str, str]:
+        """The Zalo channel's credentials.yml section for an OA served by this fake."""
+        return {
+            "app_id": self.app_id,
+            "oa_secret_key": oa_secret_key,
+            "app_secret": self.app_secret,
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_file": token_file,
+            "api_url": self.url,
+            "oauth_url": self.url,
+        }
+
     # What tests do with it.
     def expire_access_token(self) -> None:
         """Zalo's access token lasts about 25 hours; make the current one stale now."""

@@ -7,39 +7,19 @@ portal embeds the same script tag this page uses.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
 
-from knowledge_base.deployment import DeploymentProfile
+from knowledge_base.api.deps import ProfileDep, SettingsDep
+from knowledge_base.api.schemas import WidgetConfig
 from knowledge_base.settings import PROJECT_ROOT, Settings
 
 WIDGET_DIR = PROJECT_ROOT / "connectors" / "webchat"
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 
 router = APIRouter(tags=["portal"])
-
-
-def get_profile(request: Request) -> DeploymentProfile:
-    return request.app.state.profile
-
-
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-ProfileDep = Annotated[DeploymentProfile, Depends(get_profile)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-class WidgetConfig(BaseModel):
-    province: str
-    assistant_name: str
-    hotline: str
-    portal_url: str
 
 
 def chat_server_url(request: Request, settings: Settings) -> str:
