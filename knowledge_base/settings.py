@@ -40,9 +40,14 @@ class Settings(BaseSettings):
     # Retrieval decisions (see knowledge_base/retrieval/hybrid.py).
     search_candidates: int = Field(50, description="Candidates taken from each retriever")
     confidence_margin: float = Field(
-        0.05,
+        0.03,
         description="How far the best match must stand above the question's similarity to "
         "the whole knowledge base for an answer to be trusted (see retrieval/hybrid.py)",
+    )
+    confidence_evidence: float = Field(
+        1.7,
+        description="How many rare words the best match must share with the question for an "
+        "answer to be trusted: its BM25 score in units of the rarest word's weight",
     )
     preferred_levels: list[str] = Field(
         default_factory=lambda: ["Cấp xã", "Cấp tỉnh", "Cấp bộ"],

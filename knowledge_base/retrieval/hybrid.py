@@ -8,12 +8,15 @@ absolute terms, so that an out-of-scope question gets "I don't know", not a neig
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from knowledge_base.retrieval.actions import agreement, performed
 from knowledge_base.retrieval.index import SearchIndex
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
+from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.query import AnalyzedQuery, QueryAnalyzer
 from knowledge_base.retrieval.tokens import lexical_tokens
 
@@ -25,11 +28,20 @@ class FusionWeights:
     """How dense and lexical evidence are mixed, and when a result is trusted."""
 
     dense: float = 0.5
+    # Added for a procedure that does what the question asks ("hết hạn" → Đổi), taken
+    # away for one that does something else.
+    action: float = 0.1
+    # Taken away for each special case (foreign element, border area...) that the
+    # procedure and the question do not share.
+    special_case: float = 0.05
     # A tie between variants of one procedure is broken by level within this margin.
     level_tie_margin: float = 0.03
     # How far the best match must stand above the question's similarity to the knowledge
     # base as a whole (its centroid) to be trusted; measured on the development set.
-    min_margin: float = 0.05
+    min_margin: float = 0.03
+    # How much rare vocabulary the best match must share with the question: its BM25 score
+    # divided by ln(N), about the weight of a word that only one procedure uses.
+    min_evidence: float = 1.7
 
 
 @dataclass
@@ -80,22 +92,34 @@ class HybridSearcher:
         self.lexicon = lexicon or default_lexicon()
         self.analyzer = QueryAnalyzer(index.restorer, self.lexicon)
         self._base_names = {p.code: p.base_name for p in index.procedures}
+        self.actions = PhraseTagger(self.lexicon.actions)
+        self._performs = [performed(self.actions, p.name) for p in index.procedures]
+        self.special_cases = PhraseTagger(self.lexicon.special_cases)
+        self._cases = [
+            self.special_cases.tags(f"{p.name}, {p.field or ''}") for p in index.procedures
+        ]
 
     # -- evidence ---------------------------------------------------------------------
     def _dense_scores(self, query: AnalyzedQuery) -> tuple[np.ndarray, float]:
         """Best view similarity per procedure, and the question's similarity to the
-        knowledge base as a whole (its centroid)."""
+        knowledge base as a whole (its centroid).
+
+        A story is embedded whole and by its request sentences; each procedure keeps the
+        better of the two.
+        """
         n = len(self.index.procedures)
         if not query.dense_text or self.index.dense.ntotal == 0:
             return np.zeros(n, dtype=np.float32), 0.0
-        vector = self.encoder.encode_queries([query.dense_text])  # type: ignore[attr-defined]
+        texts = [query.dense_text] + ([query.request_text] if query.request_text else [])
+        vectors = self.encoder.encode_queries(texts)  # type: ignore[attr-defined]
         # Exact scores for the nearest views; procedures beyond them get the lowest of
         # those as an upper bound, so normalisation is not distorted by missing values.
         k = min(self.index.dense.ntotal, DENSE_NEIGHBOURS)
-        similarities, rows = self.index.dense.search(vector, k)
-        scores = np.full(n, float(similarities[0][-1]), dtype=np.float32)
-        np.maximum.at(scores, self.index.view_owner[rows[0]], similarities[0])
-        return scores, float(vector[0] @ self.index.centroid)
+        similarities, rows = self.index.dense.search(vectors, k)
+        scores = np.full(n, float(similarities[:, -1].max()), dtype=np.float32)
+        for reading in range(len(texts)):
+            np.maximum.at(scores, self.index.view_owner[rows[reading]], similarities[reading])
+        return scores, float((vectors @ self.index.centroid).max())
 
     def _lexical_scores(self, query: AnalyzedQuery) -> np.ndarray:
         tokens = lexical_tokens(query.lexical_text, self.lexicon.stopwords)
@@ -156,6 +180,11 @@ class HybridSearcher:
         else:
             w = self.weights.dense
             fused = w * _minmax(dense_c) + (1 - w) * lexical_norm
+            asked = self.actions.tags(query.lexical_text)
+            cases = self.special_cases.tags(query.lexical_text)
+            for position, c in enumerate(candidates.tolist()):
+                fused[position] += self.weights.action * agreement(asked, self._performs[c])
+                fused[position] -= self.weights.special_case * len(cases ^ self._cases[c])
 
         order = np.argsort(-fused)
         hits = []
@@ -186,14 +215,20 @@ class HybridSearcher:
     def _confidence(
         self, hits: list[SearchHit], background: float
     ) -> tuple[float, dict[str, float]]:
-        """A 0–1 trust in the best hit: how far it stands above the knowledge base at large.
+        """A 0–1 trust in the best hit; below 0.5 the assistant says it does not know.
 
-        Every administrative-sounding question is fairly similar to every procedure; a
-        question that one procedure really answers is markedly closer to it. At the margin
-        ``min_margin`` the confidence is 0.5, the line between answering and abstaining.
+        Two things must both hold. The best hit stands out from the knowledge base at large
+        (every administrative-sounding question is fairly similar to every procedure; one
+        that a procedure really answers is markedly closer to it). And it shares rare words
+        with the question: an out-of-scope question ("mở nhà thuốc", "hiến máu") finds a
+        neighbour by meaning, but only through common words like "cấp" or "giấy phép".
         """
         if not hits:
             return 0.0, {}
         margin = hits[0].dense - background
-        confidence = float(np.clip(0.5 + (margin - self.weights.min_margin) * 10, 0.0, 1.0))
-        return round(confidence, 4), {"margin": round(margin, 4), "top_dense": hits[0].dense}
+        evidence = hits[0].lexical / math.log(len(self.index.procedures) + 1)
+        by_margin = 0.5 + (margin - self.weights.min_margin) * 10
+        by_evidence = 0.5 + (evidence - self.weights.min_evidence) * 0.5
+        confidence = float(np.clip(min(by_margin, by_evidence), 0.0, 1.0))
+        debug = {"margin": round(margin, 4), "evidence": round(evidence, 4)}
+        return round(confidence, 4), debug | {"top_dense": hits[0].dense}

@@ -58,7 +58,10 @@ class SearchIndex:
 
 
 def _build_lexical(procedures: list[IndexedProcedure], lexicon: Lexicon) -> bm25s.BM25:
-    corpus = [lexical_tokens(lexical_document(p), lexicon.stopwords) for p in procedures]
+    corpus = [
+        lexical_tokens(lexical_document(p, lexicon.abbreviations), lexicon.stopwords)
+        for p in procedures
+    ]
     retriever = bm25s.BM25(k1=1.2, b=0.75)
     retriever.index(corpus, show_progress=False)
     return retriever

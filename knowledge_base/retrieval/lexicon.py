@@ -6,7 +6,7 @@ They live in ``knowledge_base/resources/`` as plain text so that an administrato
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +32,19 @@ def _read_pairs(path: Path) -> dict[str, str]:
     return pairs
 
 
+def _read_multi(path: Path) -> dict[str, frozenset[str]]:
+    """Pairs where a phrase may have several meanings, one line each."""
+    meanings: dict[str, set[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise ValueError(f"{path}:{number}: expected 'phrase<TAB>meaning'")
+        meanings.setdefault(fold_key(parts[0]), set()).add(normalize(parts[1]).strip())
+    return {key: frozenset(values) for key, values in meanings.items()}
+
+
 def _read_words(path: Path) -> frozenset[str]:
     return frozenset(
         fold_key(line)
@@ -45,6 +58,8 @@ class Lexicon:
     abbreviations: dict[str, str]
     synonyms: dict[str, str]
     stopwords: frozenset[str]
+    actions: dict[str, frozenset[str]] = field(default_factory=dict)
+    special_cases: dict[str, frozenset[str]] = field(default_factory=dict)
     common_phrases: tuple[str, ...] = ()
 
     @property
@@ -57,6 +72,8 @@ def load_lexicon(folder: Path = RESOURCES) -> Lexicon:
         abbreviations=_read_pairs(folder / "abbreviations.tsv"),
         synonyms=_read_pairs(folder / "synonyms.tsv"),
         stopwords=_read_words(folder / "stopwords.txt"),
+        actions=_read_multi(folder / "actions.tsv"),
+        special_cases=_read_multi(folder / "special_cases.tsv"),
         common_phrases=tuple(
             normalize(line)
             for line in (folder / "common_phrases.txt").read_text(encoding="utf-8").splitlines()

@@ -20,6 +20,28 @@ _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _MAX_NGRAM = 3
 _MAX_TEXT_CHARS = 160
 _CLAUSES = re.compile(r"[^\w\s]")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+# A question this long is usually a story with the request in one or two sentences.
+_STORY_WORDS = 25
+# Folded words that mark the sentence of a story where the citizen asks for something.
+_REQUEST_CUES = (
+    "muon", "can ", "phai", "lam sao", "the nao", "o dau", "thu tuc", "xin ", "?",
+    "duoc khong", "lam gi", "ntn", "nhu nao",
+)  # fmt: skip
+
+
+def _is_bare(token: str) -> bool:
+    """True for a token without tone or vowel marks (đ aside): "hong" is an abbreviation of
+    "không", "hỏng" is not."""
+    return not has_diacritics(token.replace("đ", "d").replace("Đ", "D"))
+
+
+def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
+    """Spell out abbreviations ("cty tnhh" → "công ty trách nhiệm hữu hạn")."""
+    return " ".join(
+        abbreviations.get(fold_diacritics(token.lower()), token) if _is_bare(token) else token
+        for token in _TOKEN.findall(text)
+    )
 
 
 def replace_longest(
@@ -89,12 +111,29 @@ class AnalyzedQuery:
     text: str = ""
     official_terms: list[str] = field(default_factory=list)
     dense_text: str = ""
+    # For a long story, the sentences that carry the request, embedded on their own too.
+    request_text: str = ""
     typed_without_diacritics: bool = False
 
     @property
     def lexical_text(self) -> str:
         """The question as typed (folded later) plus the official terms its words stand for."""
         return " ".join([self.text, *self.official_terms]).strip()
+
+
+def request_sentences(text: str) -> str:
+    """The sentences of a long story that ask for something; empty for a short question.
+
+    In "Em sinh bé được một tháng, chồng đi làm xa... Giờ em muốn tự đi làm giấy tờ cho
+    bé, cần mang gì ạ?" the circumstances drown the request when the whole is embedded.
+    """
+    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+    if len(text.split()) < _STORY_WORDS or len(sentences) < 2:
+        return ""
+    requests = [
+        s for s in sentences if any(cue in fold_diacritics(s.lower()) for cue in _REQUEST_CUES)
+    ]
+    return " ".join(requests or sentences[-2:])
 
 
 class QueryAnalyzer:
@@ -105,14 +144,6 @@ class QueryAnalyzer:
     ) -> None:
         self.restorer = restorer
         self.lexicon = lexicon or default_lexicon()
-
-    def _expand_abbreviations(self, text: str) -> str:
-        abbreviations = self.lexicon.abbreviations
-        tokens = [
-            abbreviations.get(fold_diacritics(token.lower()), token)
-            for token in _TOKEN.findall(text)
-        ]
-        return " ".join(tokens)
 
     def _replace_everyday_words(self, text: str) -> tuple[str, list[str]]:
         """Swap everyday phrases for official terms, longest first; return text and terms."""
@@ -126,7 +157,7 @@ class QueryAnalyzer:
 
     def analyze(self, question: str) -> AnalyzedQuery:
         text = normalize(question)[:MAX_QUERY_CHARS]
-        expanded = self._expand_abbreviations(text)
+        expanded = expand_abbreviations(text, self.lexicon.abbreviations)
         official, terms = self._replace_everyday_words(expanded)
         # Bare words are restored even in a question that has some diacritics: typos drop them.
         dense_text = self.restorer.restore(official) if self.restorer is not None else official
@@ -135,5 +166,6 @@ class QueryAnalyzer:
             text=expanded,
             official_terms=terms,
             dense_text=dense_text,
+            request_text=request_sentences(dense_text),
             typed_without_diacritics=not has_diacritics(text),
         )

@@ -98,7 +98,10 @@ class SearchService:
                 self._searcher = HybridSearcher(
                     load_index(self.index_root),
                     self.encoder,
-                    weights=FusionWeights(min_margin=self.settings.confidence_margin),
+                    weights=FusionWeights(
+                        min_margin=self.settings.confidence_margin,
+                        min_evidence=self.settings.confidence_evidence,
+                    ),
                     preferred_levels=self.settings.preferred_levels,
                     candidates=self.settings.search_candidates,
                 )

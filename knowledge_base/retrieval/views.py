@@ -11,6 +11,7 @@ import re
 from pydantic import BaseModel
 
 from bot.text_normalization import normalize
+from knowledge_base.retrieval.query import expand_abbreviations
 
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 
@@ -44,9 +45,14 @@ def dense_views(procedure: IndexedProcedure) -> list[str]:
     return views
 
 
-def lexical_document(procedure: IndexedProcedure) -> str:
-    """Text for BM25: the name counts twice, then keywords and field."""
-    parts = [procedure.name, procedure.name, *procedure.keywords]
+def lexical_document(procedure: IndexedProcedure, abbreviations: dict[str, str]) -> str:
+    """Text for BM25: the name counts twice, then keywords and field.
+
+    The name's abbreviations are spelled out the way the question's are: "thẻ BHYT" in a
+    name must match "bhyt" and "bảo hiểm y tế" alike.
+    """
+    name = expand_abbreviations(procedure.name, abbreviations)
+    parts = [procedure.name, name, *procedure.keywords]
     if procedure.field:
         parts.append(procedure.field)
     return " . ".join(normalize(p) for p in parts)
