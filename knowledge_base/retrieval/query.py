@@ -19,6 +19,7 @@ MAX_QUERY_CHARS = 1_000
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _MAX_NGRAM = 3
 _MAX_TEXT_CHARS = 160
+_DOMINANT = 0.6
 _CLAUSES = re.compile(r"[^\w\s]")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 # A question this long is usually a story with the request in one or two sentences.
@@ -84,8 +85,10 @@ class DiacriticsRestorer:
                         counts[fold_diacritics(gram)][gram] += 1
         table = {}
         for folded, forms in counts.items():
-            best = forms.most_common(1)[0][0]
-            if best != folded:
+            best, seen = forms.most_common(1)[0]
+            # A lone syllable is restored only when one spelling dominates: "dong" may be
+            # đồng, động, đóng or dòng, and a wrong guess misleads more than none.
+            if best != folded and (" " in folded or seen >= _DOMINANT * forms.total()):
                 table[folded] = best
         for phrase in preferred:
             spelled = normalize(phrase).lower()
@@ -93,14 +96,29 @@ class DiacriticsRestorer:
         return cls(table)
 
     def restore(self, text: str) -> str:
-        """Restore greedily, longest known phrase first; words with diacritics stay as typed."""
+        """Restore bare words, each from the longest known phrase around it.
 
-        def lookup(chunk: list[str]) -> str | None:
-            if any(has_diacritics(w) for w in chunk):
-                return None
-            return self.table.get(" ".join(chunk).lower())
-
-        return " ".join(replace_longest(text.split(), lookup, _MAX_NGRAM)[0])
+        The phrases are chosen to cover as many words as possible with phrases of two or
+        more syllables (then with as few phrases as possible), so that "chung thuc hop
+        dong" reads "chứng thực" + "hợp đồng", not "chứng thực hợp" + a lone "dong".
+        Words with diacritics stay as typed.
+        """
+        words = text.split()
+        # best[i]: (words covered by multi-syllable phrases, -phrases, phrases) for words[:i]
+        best: list[tuple[int, int, list[str]]] = [(0, 0, [])] + [(-1, 0, [])] * len(words)
+        for i in range(len(words)):
+            covered, count, phrases = best[i]
+            for n in range(1, min(_MAX_NGRAM, len(words) - i) + 1):
+                chunk = words[i : i + n]
+                spelled = None
+                if not any(has_diacritics(w) for w in chunk):
+                    spelled = self.table.get(" ".join(chunk).lower())
+                if n > 1 and spelled is None:
+                    continue
+                candidate = (covered + (n if n > 1 else 0), count - 1)
+                if candidate > best[i + n][:2]:
+                    best[i + n] = (*candidate, [*phrases, spelled or chunk[0]])
+        return " ".join(best[-1][2])
 
 
 @dataclass
