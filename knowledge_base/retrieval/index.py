@@ -62,7 +62,7 @@ def _build_lexical(procedures: list[IndexedProcedure], lexicon: Lexicon) -> bm25
         lexical_tokens(lexical_document(p, lexicon.abbreviations), lexicon.stopwords)
         for p in procedures
     ]
-    retriever = bm25s.BM25(k1=1.2, b=0.75)
+    retriever = bm25s.BM25(k1=1.2, b=0.9)
     retriever.index(corpus, show_progress=False)
     return retriever
 

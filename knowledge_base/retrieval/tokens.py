@@ -15,6 +15,9 @@ from bot.text_normalization import fold_diacritics, has_diacritics, normalize
 
 _PHRASES = re.compile(r"[^\W_]+(?:[ \t]+[^\W_]+)*", re.UNICODE)
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+# "kí"/"ký", "lí"/"lý", "kĩ"/"kỹ" are both accepted spellings: a final y after a consonant
+# reads as i ("quy", "tuy", "hay" keep their y).
+_FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y\b")
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +30,7 @@ def _word_tokenize():  # type: ignore[no-untyped-def]
 def syllable_tokens(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
     """Folded syllables (minus stop-words) and pairs of neighbouring syllables."""
     tokens: list[str] = []
-    folded = fold_diacritics(normalize(text).lower())
+    folded = _FINAL_Y.sub("i", fold_diacritics(normalize(text).lower()))
     for phrase in _PHRASES.findall(folded):
         syllables = _WORDS.findall(phrase)
         tokens.extend(s for s in syllables if s not in stopwords)
@@ -50,7 +53,7 @@ def compound_tokens(text: str) -> list[str]:
     words = _word_tokenize()(normalize(text).lower())
     compounds = []
     for word in words:
-        parts = _WORDS.findall(fold_diacritics(word))
+        parts = _WORDS.findall(_FINAL_Y.sub("i", fold_diacritics(word)))
         if len(parts) >= 3:
             compounds.append("_".join(parts))
     return compounds
