@@ -88,7 +88,8 @@ class DiacriticsRestorer:
             best, seen = forms.most_common(1)[0]
             # A lone syllable is restored only when one spelling dominates: "dong" may be
             # đồng, động, đóng or dòng, and a wrong guess misleads more than none.
-            if best != folded and (" " in folded or seen >= _DOMINANT * forms.total()):
+            # Phrases are kept even when spelled bare ("khai sinh"): they anchor their words.
+            if " " in folded or (best != folded and seen >= _DOMINANT * forms.total()):
                 table[folded] = best
         for phrase in preferred:
             spelled = normalize(phrase).lower()

@@ -7,6 +7,7 @@ import pytest
 from knowledge_base.retrieval.lexicon import load_lexicon
 from knowledge_base.retrieval.query import DiacriticsRestorer, QueryAnalyzer
 from knowledge_base.retrieval.tokens import syllable_tokens
+from knowledge_base.retrieval.views import IndexedProcedure, lexical_document
 
 pytestmark = pytest.mark.app
 
@@ -72,3 +73,49 @@ def test_a_malformed_word_list_line_is_reported(tmp_path) -> None:
     (tmp_path / "synonyms.tsv").write_text("cưới vợ đăng ký kết hôn\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"synonyms\.tsv:1"):
         load_lexicon(tmp_path)
+
+
+def test_an_abbreviation_is_not_read_into_a_word_with_diacritics(analyzer: QueryAnalyzer) -> None:
+    assert "hỏng" in analyzer.analyze("xe máy cũ hỏng nát").text
+    assert "không" in analyzer.analyze("xe may hong co giay to").text
+
+
+def test_restoration_prefers_phrases_that_cover_every_word() -> None:
+    restorer = DiacriticsRestorer(
+        {"chung thuc": "chứng thực", "chung thuc hop": "chứng thực hợp", "hop dong": "hợp đồng"}
+    )
+    assert restorer.restore("chung thuc hop dong") == "chứng thực hợp đồng"
+
+
+def test_an_ambiguous_lone_syllable_is_left_bare() -> None:
+    restorer = DiacriticsRestorer.from_texts(
+        ["hợp đồng", "hoạt động", "đóng cửa", "dòng họ", "đồng ý", "có", "có", "cơ"]
+    )
+    assert restorer.restore("dong co") == "dong có"
+
+
+def test_a_long_story_keeps_its_request_sentences(analyzer: QueryAnalyzer) -> None:
+    story = (
+        "Em sinh bé được hơn một tháng, chồng em đi làm ăn xa chưa về được. Bà nội thì ốm "
+        "nên không ai đi cùng. Giờ em muốn tự đi làm giấy khai sinh cho bé, cần mang gì ạ?"
+    )
+    analyzed = analyzer.analyze(story)
+    assert analyzed.request_text.startswith("Giờ em muốn")
+    assert "Bà nội" not in analyzed.request_text
+
+
+def test_a_short_question_has_no_separate_request(analyzer: QueryAnalyzer) -> None:
+    assert analyzer.analyze("làm giấy khai sinh cần gì").request_text == ""
+
+
+def test_both_spellings_of_final_i_and_y_match() -> None:
+    assert syllable_tokens("đăng kí lí lịch") == syllable_tokens("đăng ký lý lịch")
+    assert "quy" in syllable_tokens("quy hoạch")
+
+
+def test_abbreviations_in_a_name_are_spelled_out_for_lexical_search() -> None:
+    procedure = IndexedProcedure(
+        code="1.002759", name="Cấp lại thẻ BHYT", levels=[], field=None, keywords=[]
+    )
+    document = lexical_document(procedure, load_lexicon().abbreviations)
+    assert "BHYT" in document and "bảo hiểm y tế" in document
