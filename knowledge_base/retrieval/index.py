@@ -26,7 +26,9 @@ from knowledge_base.retrieval.query import DiacriticsRestorer
 from knowledge_base.retrieval.tokens import lexical_tokens
 from knowledge_base.retrieval.views import IndexedProcedure, dense_views, lexical_document
 
-FORMAT_VERSION = 1
+# Raised whenever what a build holds changes (texts indexed, tokens, restoration), so that
+# an older build is rebuilt at the next start.
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 KEEP_BUILDS = 2
 

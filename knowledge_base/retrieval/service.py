@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from knowledge_base import models, store
 from knowledge_base.retrieval.hybrid import FusionWeights, HybridSearcher, SearchResult
 from knowledge_base.retrieval.index import (
+    FORMAT_VERSION,
     IndexMissing,
     build_index,
     current_build_id,
@@ -77,13 +78,15 @@ class SearchService:
         return folder
 
     def is_current(self, session: Session) -> bool:
-        """True when the live index was built from this model, prompt and knowledge base."""
+        """True when the live index was built by this code from this model, prompt and
+        knowledge base."""
         try:
             searcher = self.searcher()
         except IndexMissing:
             return False
         return (
-            searcher.index.model == self.settings.resolved_embedding_model
+            searcher.index.meta.get("format") == FORMAT_VERSION
+            and searcher.index.model == self.settings.resolved_embedding_model
             and searcher.index.meta.get("passage_prompt") == self.settings.passage_prompt
             and searcher.index.kb_version == store.kb_version(session)
         )

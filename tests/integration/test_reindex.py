@@ -22,6 +22,16 @@ def test_index_records_model_and_knowledge_base_version(seeded_deployment) -> No
     assert searcher.index.model == seeded.settings.resolved_embedding_model
 
 
+def test_an_index_built_by_older_code_is_not_current(seeded_deployment, monkeypatch) -> None:
+    _, sessions, seeded = seeded_deployment
+    with sessions() as session:
+        assert seeded.is_current(session)
+        monkeypatch.setattr(
+            "knowledge_base.retrieval.service.FORMAT_VERSION", index_module.FORMAT_VERSION + 1
+        )
+        assert not seeded.is_current(session)
+
+
 def test_failed_build_leaves_the_live_index_untouched(seeded_deployment, monkeypatch) -> None:
     _, sessions, seeded = seeded_deployment
     before = current_build_id(seeded.index_root)
