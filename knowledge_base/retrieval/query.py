@@ -105,6 +105,7 @@ class DiacriticsRestorer:
         Words with diacritics stay as typed.
         """
         words = text.split()
+        bare = [not has_diacritics(w) for w in words]
         # best[i]: (words covered by multi-syllable phrases, -phrases, phrases) for words[:i]
         best: list[tuple[int, int, list[str]]] = [(0, 0, [])] + [(-1, 0, [])] * len(words)
         for i in range(len(words)):
@@ -112,7 +113,7 @@ class DiacriticsRestorer:
             for n in range(1, min(_MAX_NGRAM, len(words) - i) + 1):
                 chunk = words[i : i + n]
                 spelled = None
-                if not any(has_diacritics(w) for w in chunk):
+                if all(bare[i : i + n]):
                     spelled = self.table.get(" ".join(chunk).lower())
                 if n > 1 and spelled is None:
                     continue
@@ -130,7 +131,7 @@ class AnalyzedQuery:
     text: str = ""
     official_terms: list[str] = field(default_factory=list)
     dense_text: str = ""
-    # For a long story, the sentences that carry the request, embedded on their own too.
+    # For a long story, the sentences that carry the request: what is embedded.
     request_text: str = ""
     typed_without_diacritics: bool = False
 
