@@ -8,7 +8,7 @@ read from both sides with the phrases of ``resources/actions.tsv``.
 
 from __future__ import annotations
 
-from bot.text_normalization import fold_diacritics, normalize
+from bot.text_normalization import fold_diacritics
 from knowledge_base.retrieval.phrases import PhraseTagger
 
 FIRST_TIME = "mới"
@@ -19,7 +19,7 @@ NAME_HEAD_WORDS = 6
 
 def performed(tagger: PhraseTagger, name: str) -> frozenset[str]:
     """The actions of a procedure, from the head of its name; none named means first-time."""
-    head = fold_diacritics(normalize(name).lower()).split("(")[0].removeprefix("thu tuc ")
+    head = fold_diacritics(name.lower()).split("(")[0].removeprefix("thu tuc ")
     return tagger.tags(" ".join(head.split()[:NAME_HEAD_WORDS])) or frozenset({FIRST_TIME})
 
 

@@ -27,6 +27,13 @@ DENSE_NEIGHBOURS = 8192
 class FusionWeights:
     """How dense and lexical evidence are mixed, and when a result is trusted."""
 
+    # When a result is trusted: Settings.confidence_margin and .confidence_evidence.
+    # How far the best match must stand above the question's similarity to the knowledge
+    # base as a whole (its centroid).
+    min_margin: float
+    # How much rare vocabulary the best match must share with the question: its BM25 score
+    # divided by ln(N), about the weight of a word that only one procedure uses.
+    min_evidence: float
     dense: float = 0.5
     # Added for a procedure that does what the question asks ("hết hạn" → Đổi), taken
     # away for one that does something else.
@@ -36,12 +43,6 @@ class FusionWeights:
     special_case: float = 0.05
     # A tie between variants of one procedure is broken by level within this margin.
     level_tie_margin: float = 0.03
-    # How far the best match must stand above the question's similarity to the knowledge
-    # base as a whole (its centroid) to be trusted; measured on the development set.
-    min_margin: float = 0.03
-    # How much rare vocabulary the best match must share with the question: its BM25 score
-    # divided by ln(N), about the weight of a word that only one procedure uses.
-    min_evidence: float = 1.7
 
 
 @dataclass
@@ -79,15 +80,16 @@ class HybridSearcher:
         self,
         index: SearchIndex,
         encoder: object,
-        weights: FusionWeights | None = None,
-        preferred_levels: list[str] | None = None,
-        candidates: int = 50,
+        weights: FusionWeights,
+        preferred_levels: list[str],
+        candidates: int,
         lexicon: Lexicon | None = None,
     ) -> None:
+        """Weights, levels and candidate counts come from Settings (see SearchService)."""
         self.index = index
         self.encoder = encoder
-        self.weights = weights or FusionWeights()
-        self.preferred_levels = preferred_levels or ["Cấp xã", "Cấp tỉnh", "Cấp bộ"]
+        self.weights = weights
+        self.preferred_levels = preferred_levels
         self.candidates = candidates
         self.lexicon = lexicon or default_lexicon()
         self.analyzer = QueryAnalyzer(index.restorer, self.lexicon)

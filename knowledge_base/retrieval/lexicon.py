@@ -1,4 +1,4 @@
-"""Editable word lists: abbreviations, everyday synonyms and question stop-words.
+"""Editable word lists: abbreviations, everyday synonyms, actions, special cases, stop-words.
 
 They live in ``knowledge_base/resources/`` as plain text so that an administrator can add
 "bìa hồng" or "gplx" without touching code; a deployment may point to its own folder.
@@ -6,7 +6,8 @@ They live in ``knowledge_base/resources/`` as plain text so that an administrato
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,28 +21,26 @@ def fold_key(text: str) -> str:
     return " ".join(fold_diacritics(normalize(text).lower()).split())
 
 
-def _read_pairs(path: Path) -> dict[str, str]:
-    pairs: dict[str, str] = {}
+def _read_lines(path: Path) -> Iterator[tuple[str, str]]:
+    """The (matching key, meaning) of each ``phrase<TAB>meaning`` line; bad lines say where."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
             raise ValueError(f"{path}:{number}: expected 'phrase<TAB>meaning'")
-        pairs[fold_key(parts[0])] = normalize(parts[1])
-    return pairs
+        yield fold_key(parts[0]), normalize(parts[1])
+
+
+def _read_pairs(path: Path) -> dict[str, str]:
+    return dict(_read_lines(path))
 
 
 def _read_multi(path: Path) -> dict[str, frozenset[str]]:
     """Pairs where a phrase may have several meanings, one line each."""
     meanings: dict[str, set[str]] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-            raise ValueError(f"{path}:{number}: expected 'phrase<TAB>meaning'")
-        meanings.setdefault(fold_key(parts[0]), set()).add(normalize(parts[1]).strip())
+    for key, meaning in _read_lines(path):
+        meanings.setdefault(key, set()).add(meaning.strip())
     return {key: frozenset(values) for key, values in meanings.items()}
 
 
@@ -58,8 +57,8 @@ class Lexicon:
     abbreviations: dict[str, str]
     synonyms: dict[str, str]
     stopwords: frozenset[str]
-    actions: dict[str, frozenset[str]] = field(default_factory=dict)
-    special_cases: dict[str, frozenset[str]] = field(default_factory=dict)
+    actions: dict[str, frozenset[str]]
+    special_cases: dict[str, frozenset[str]]
     common_phrases: tuple[str, ...] = ()
 
     @property

@@ -1,8 +1,53 @@
-"""Tagging text with labels from a phrase list, whole words, diacritics-insensitive."""
+"""Finding word-list phrases in text: whole words, longest first, diacritics-insensitive.
+
+The word lists of ``resources/`` are loaded by ``lexicon.py``; this module applies them:
+replacing runs of words (everyday words, restored spellings), spelling out abbreviations,
+and tagging a text with the labels of the phrases it contains (actions, special cases).
+"""
 
 from __future__ import annotations
 
-from bot.text_normalization import fold_diacritics, normalize
+import re
+from collections.abc import Callable
+
+from bot.text_normalization import fold_diacritics, has_diacritics
+
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
+
+
+def _is_bare(token: str) -> bool:
+    """True for a token without tone or vowel marks (đ aside): "hong" is an abbreviation of
+    "không", "hỏng" is not."""
+    return not has_diacritics(token.replace("đ", "d").replace("Đ", "D"))
+
+
+def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
+    """Spell out abbreviations ("cty tnhh" → "công ty trách nhiệm hữu hạn")."""
+    return " ".join(
+        abbreviations.get(fold_diacritics(token.lower()), token) if _is_bare(token) else token
+        for token in _TOKEN.findall(text)
+    )
+
+
+def replace_longest(
+    words: list[str], lookup: Callable[[list[str]], str | None], longest: int
+) -> tuple[list[str], list[str]]:
+    """Replace runs of words left to right, longest run first; return words and what matched."""
+    out: list[str] = []
+    matched: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            replacement = lookup(words[i : i + n])
+            if replacement is not None:
+                out.append(replacement)
+                matched.append(replacement)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out, matched
 
 
 class PhraseTagger:
@@ -13,16 +58,12 @@ class PhraseTagger:
         self.longest = max((len(key.split()) for key in phrases), default=1)
 
     def tags(self, text: str) -> frozenset[str]:
-        words = fold_diacritics(normalize(text).lower()).replace(",", " ").split()
-        found: set[str] = set()
-        i = 0
-        while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
-                labels = self.phrases.get(" ".join(words[i : i + n]))
-                if labels is not None:
-                    found |= labels
-                    i += n
-                    break
-            else:
-                i += 1
-        return frozenset(found)
+        # Folding alone is enough: tone-mark placement, which normalize() fixes, is folded away.
+        words = fold_diacritics(text.lower()).replace(",", " ").split()
+
+        def lookup(chunk: list[str]) -> str | None:
+            phrase = " ".join(chunk)
+            return phrase if phrase in self.phrases else None
+
+        found = replace_longest(words, lookup, self.longest)[1]
+        return frozenset().union(*(self.phrases[phrase] for phrase in found))

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.text_normalization import fold_diacritics, has_diacritics, normalize
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
+from knowledge_base.retrieval.phrases import expand_abbreviations, replace_longest
 
 MAX_QUERY_CHARS = 1_000
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _MAX_NGRAM = 3
 _MAX_TEXT_CHARS = 160
 _DOMINANT = 0.6
@@ -29,41 +29,6 @@ _REQUEST_CUES = (
     "muon", "can ", "phai", "lam sao", "the nao", "o dau", "thu tuc", "xin ", "?",
     "duoc khong", "lam gi", "ntn", "nhu nao",
 )  # fmt: skip
-
-
-def _is_bare(token: str) -> bool:
-    """True for a token without tone or vowel marks (đ aside): "hong" is an abbreviation of
-    "không", "hỏng" is not."""
-    return not has_diacritics(token.replace("đ", "d").replace("Đ", "D"))
-
-
-def expand_abbreviations(text: str, abbreviations: dict[str, str]) -> str:
-    """Spell out abbreviations ("cty tnhh" → "công ty trách nhiệm hữu hạn")."""
-    return " ".join(
-        abbreviations.get(fold_diacritics(token.lower()), token) if _is_bare(token) else token
-        for token in _TOKEN.findall(text)
-    )
-
-
-def replace_longest(
-    words: list[str], lookup: Callable[[list[str]], str | None], longest: int
-) -> tuple[list[str], list[str]]:
-    """Replace runs of words left to right, longest run first; return words and what matched."""
-    out: list[str] = []
-    matched: list[str] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
-            replacement = lookup(words[i : i + n])
-            if replacement is not None:
-                out.append(replacement)
-                matched.append(replacement)
-                i += n
-                break
-        else:
-            out.append(words[i])
-            i += 1
-    return out, matched
 
 
 class DiacriticsRestorer:
@@ -147,13 +112,17 @@ def request_sentences(text: str) -> str:
     In "Em sinh bé được một tháng, chồng đi làm xa... Giờ em muốn tự đi làm giấy tờ cho
     bé, cần mang gì ạ?" the circumstances drown the request when the whole is embedded.
     """
-    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-    if len(text.split()) < _STORY_WORDS or len(sentences) < 2:
+    if len(text.split()) < _STORY_WORDS:
         return ""
-    requests = [
-        s for s in sentences if any(cue in fold_diacritics(s.lower()) for cue in _REQUEST_CUES)
-    ]
+    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return ""
+    requests = [s for s in sentences if _asks(fold_diacritics(s.lower()))]
     return " ".join(requests or sentences[-2:])
+
+
+def _asks(folded_sentence: str) -> bool:
+    return any(cue in folded_sentence for cue in _REQUEST_CUES)
 
 
 class QueryAnalyzer:

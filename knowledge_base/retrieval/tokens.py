@@ -20,6 +20,11 @@ _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 _FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y\b")
 
 
+def _fold(text: str) -> str:
+    """Lower case, without diacritics, final y as i: the form lexical tokens are made of."""
+    return _FINAL_Y.sub("i", fold_diacritics(text.lower()))
+
+
 @lru_cache(maxsize=1)
 def _word_tokenize():  # type: ignore[no-untyped-def]
     from underthesea import word_tokenize
@@ -30,7 +35,7 @@ def _word_tokenize():  # type: ignore[no-untyped-def]
 def syllable_tokens(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
     """Folded syllables (minus stop-words) and pairs of neighbouring syllables."""
     tokens: list[str] = []
-    folded = _FINAL_Y.sub("i", fold_diacritics(normalize(text).lower()))
+    folded = _fold(normalize(text))
     for phrase in _PHRASES.findall(folded):
         syllables = _WORDS.findall(phrase)
         tokens.extend(s for s in syllables if s not in stopwords)
@@ -53,7 +58,7 @@ def compound_tokens(text: str) -> list[str]:
     words = _word_tokenize()(normalize(text).lower())
     compounds = []
     for word in words:
-        parts = _WORDS.findall(_FINAL_Y.sub("i", fold_diacritics(word)))
+        parts = _WORDS.findall(_fold(word))
         if len(parts) >= 3:
             compounds.append("_".join(parts))
     return compounds

@@ -11,7 +11,7 @@ import re
 from pydantic import BaseModel
 
 from bot.text_normalization import normalize
-from knowledge_base.retrieval.query import expand_abbreviations
+from knowledge_base.retrieval.phrases import expand_abbreviations
 
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 

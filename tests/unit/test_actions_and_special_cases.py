@@ -70,11 +70,8 @@ def test_a_foreign_element_is_a_special_case(special_cases: PhraseTagger) -> Non
     assert special_cases.tags("cưới vợ cần giấy tờ gì") == frozenset()
 
 
-def test_a_malformed_action_line_is_reported(tmp_path) -> None:
-    for name in ("abbreviations.tsv", "synonyms.tsv", "special_cases.tsv"):
-        (tmp_path / name).write_text("# empty\n", encoding="utf-8")
-    (tmp_path / "stopwords.txt").write_text("cho\n", encoding="utf-8")
-    (tmp_path / "common_phrases.txt").write_text("làm\n", encoding="utf-8")
-    (tmp_path / "actions.tsv").write_text("cấp lại\tcấp lại\nhết hạn đổi\n", encoding="utf-8")
+def test_a_malformed_action_line_is_reported(word_list_folder) -> None:
+    actions = word_list_folder / "actions.tsv"
+    actions.write_text("cấp lại\tcấp lại\nhết hạn đổi\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"actions\.tsv:2"):
-        load_lexicon(tmp_path)
+        load_lexicon(word_list_folder)

@@ -65,14 +65,10 @@ def test_lexical_tokens_ignore_diacritics_and_question_words() -> None:
     assert "gi" not in typed
 
 
-def test_a_malformed_word_list_line_is_reported(tmp_path) -> None:
-    for name in ("abbreviations.tsv", "synonyms.tsv"):
-        (tmp_path / name).write_text("cccd\tcăn cước công dân\n", encoding="utf-8")
-    (tmp_path / "stopwords.txt").write_text("cho\n", encoding="utf-8")
-    (tmp_path / "common_phrases.txt").write_text("làm\n", encoding="utf-8")
-    (tmp_path / "synonyms.tsv").write_text("cưới vợ đăng ký kết hôn\n", encoding="utf-8")
+def test_a_malformed_word_list_line_is_reported(word_list_folder) -> None:
+    (word_list_folder / "synonyms.tsv").write_text("cưới vợ đăng ký kết hôn\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"synonyms\.tsv:1"):
-        load_lexicon(tmp_path)
+        load_lexicon(word_list_folder)
 
 
 def test_an_abbreviation_is_not_read_into_a_word_with_diacritics(analyzer: QueryAnalyzer) -> None:
