@@ -14,7 +14,7 @@ ENGINE_ENV := .venv-engine/.installed
 # components change; otherwise the last one is reused.
 MODEL := models/tthc.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) \
-	bot/normalizer.py bot/tokenizer.py bot/text_normalization.py
+	bot/normalizer.py bot/tokenizer.py vntext/normalization.py
 RASA := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 .venv-engine/bin/rasa
 
 .PHONY: run test setup train lint format bench clean
@@ -36,6 +36,7 @@ test: $(APP_ENV) $(ENGINE_ENV) $(MODEL)
 	.venv/bin/tthc model build
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 	.venv-engine/bin/python -m pytest tests/shared tests/engine -q
 	.venv/bin/python -m pytest tests -q --ignore=tests/engine
 
@@ -57,6 +58,7 @@ $(ENGINE_ENV): pyproject.toml
 
 lint: $(APP_ENV)
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 format: $(APP_ENV)
 	.venv/bin/ruff format .

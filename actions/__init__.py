@@ -1,0 +1,1 @@
+"""Rasa custom actions: find the procedure, answer from its record, clarify, hand off."""

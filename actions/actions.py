@@ -1,4 +1,4 @@
-"""Rasa custom actions, run by the app at /webhook (see actions/webhook.py).
+"""Rasa custom actions, run by the app at /webhook (``tthc/api/routers/actions.py``).
 
 Each action gets its services (search, database, deployment profile) when it is built,
 so the embedding model and the index are loaded once for all conversations.
@@ -13,19 +13,20 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions import messages
-from actions.answers import FACET_LABELS, INTENT_FACETS, Facet, answer
+from actions.answers import answer
+from actions.deployment import DeploymentProfile
 from actions.dossier_status import DossierStatusProvider, find_receipt_code, looks_like_a_code
+from actions.facets import INTENT_FACETS, Facet
 from actions.procedure_resolver import Outcome, Resolution, Searcher, resolve
-from bot.chat_format import split_message
 from knowledge_base import store
-from knowledge_base.deployment import DeploymentProfile
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.schemas import ProcedureOut
+from vntext.chat_format import split_message
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,8 @@ CHOOSE_PROCEDURE = "choose_procedure"
 
 
 @dataclass
-class Services:
-    """What the actions need, built once by the app."""
+class ActionServices:
+    """What the actions need, built once by the app (``tthc/services.py``)."""
 
     search: Searcher
     sessions: sessionmaker[Session]
@@ -67,7 +68,7 @@ def _pending_facet(tracker: Tracker) -> Facet | None:
 
 
 class ServiceAction(Action):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: ActionServices) -> None:
         self.services = services
 
     @property
@@ -139,10 +140,10 @@ class ActionAnswerProcedure(ServiceAction):
                 }
                 for hit in resolution.candidates
             ]
-            _say(dispatcher, messages.clarify(FACET_LABELS[facet]), buttons)
+            _say(dispatcher, messages.clarify(facet), buttons)
             return [SlotSet("pending_facet", facet.value)]
         if resolution.outcome is Outcome.ask_which:
-            _say(dispatcher, messages.ask_which(FACET_LABELS[facet]))
+            _say(dispatcher, messages.ask_which(facet))
             return [SlotSet("pending_facet", facet.value)]
         _say(dispatcher, messages.not_found(self.profile))
         return []
@@ -294,3 +295,11 @@ ACTIONS: list[type[ServiceAction]] = [
     ActionRecordFeedback,
     ActionForgetConversation,
 ]
+
+
+def build_executor(services: ActionServices) -> ActionExecutor:
+    """rasa_sdk's executor with every action registered, as an action server would have."""
+    executor = ActionExecutor()
+    for action_class in ACTIONS:
+        executor.register_action(action_class(services))
+    return executor

@@ -2,57 +2,18 @@
 
 Nothing here knows a fee, a time limit or a document: every fact comes from the
 procedure record. A field the record lacks is said to be missing, with the human channel,
-never filled in.
+never filled in. The words around the facts are in ``messages.py``.
 """
 
 from __future__ import annotations
 
 import re
-from enum import Enum
 
-from bot.chat_format import bullets, clean, numbered
-from knowledge_base.deployment import DeploymentProfile
+from actions import messages
+from actions.deployment import DeploymentProfile
+from actions.facets import Facet
 from knowledge_base.schemas import ProcedureOut
-
-
-class Facet(str, Enum):
-    general = "general"
-    documents = "documents"
-    fee = "fee"
-    processing_time = "processing_time"
-    where_to_submit = "where_to_submit"
-    steps = "steps"
-    legal_basis = "legal_basis"
-    conditions = "conditions"
-    result = "result"
-    online_submission = "online_submission"
-
-
-INTENT_FACETS: dict[str, Facet] = {
-    "ask_procedure": Facet.general,
-    "ask_documents": Facet.documents,
-    "ask_fee": Facet.fee,
-    "ask_processing_time": Facet.processing_time,
-    "ask_where_to_submit": Facet.where_to_submit,
-    "ask_steps": Facet.steps,
-    "ask_legal_basis": Facet.legal_basis,
-    "ask_conditions": Facet.conditions,
-    "ask_result": Facet.result,
-    "ask_online_submission": Facet.online_submission,
-}
-
-FACET_LABELS: dict[Facet, str] = {
-    Facet.general: "thông tin chung",
-    Facet.documents: "thành phần hồ sơ",
-    Facet.fee: "phí, lệ phí",
-    Facet.processing_time: "thời hạn giải quyết",
-    Facet.where_to_submit: "nơi nộp hồ sơ",
-    Facet.steps: "trình tự thực hiện",
-    Facet.legal_basis: "căn cứ pháp lý",
-    Facet.conditions: "yêu cầu, điều kiện",
-    Facet.result: "kết quả giải quyết",
-    Facet.online_submission: "cách nộp trực tuyến",
-}
+from vntext.chat_format import bullets, clean, numbered
 
 _ONLINE = ("trực tuyến", "online", "dịch vụ công")
 _SUBMISSION = re.compile(r"\bnộp\b[^.;]*\b(tại|ở|đến|cho|qua)\b", re.IGNORECASE)
@@ -65,24 +26,11 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def heading(procedure: ProcedureOut) -> str:
-    return f"Thủ tục: {clean(procedure.name)} (mã {procedure.code})"
+    return messages.procedure_heading(clean(procedure.name), procedure.code)
 
 
 def source_line(procedure: ProcedureOut, profile: DeploymentProfile) -> str:
-    if procedure.portal_url:
-        return f"Chi tiết trên Cổng dịch vụ công: {procedure.portal_url}"
-    return (
-        f"Chi tiết trên Cổng dịch vụ công quốc gia ({profile.national_portal_url}), "
-        f"tìm theo mã {procedure.code}."
-    )
-
-
-def missing(facet: Facet, profile: DeploymentProfile) -> str:
-    return (
-        f"Cơ sở dữ liệu chưa có thông tin về {FACET_LABELS[facet]} của thủ tục này, nên tôi "
-        f"không dám trả lời thay. Bạn vui lòng gọi tổng đài {profile.hotline} hoặc hỏi "
-        f"{profile.service_centre} để được hướng dẫn chính xác."
-    )
+    return messages.source_line(procedure.code, procedure.portal_url, profile)
 
 
 def _document_line(document) -> str:  # type: ignore[no-untyped-def]
@@ -98,7 +46,7 @@ def _documents(procedure: ProcedureOut) -> str | None:
         groups.setdefault(clean(document.group) or None, []).append(_document_line(document))
     parts = []
     for group, lines in groups.items():
-        title = f"Trường hợp {group}:" if group else "Hồ sơ gồm:"
+        title = messages.documents_case(group) if group else messages.DOCUMENTS
         parts.append(f"{title}\n{bullets(lines)}")
     return "\n\n".join(parts)
 
@@ -114,37 +62,37 @@ def _per_channel(procedure: ProcedureOut, attribute: str, label: str) -> str | N
         return None
     if len({value for _, value in values}) == 1:
         return f"{label}: {values[0][1]}"
-    return f"{label} theo cách nộp:\n" + bullets([f"{c}: {value}" for c, value in values])
+    return messages.per_channel(label) + "\n" + bullets([f"{c}: {value}" for c, value in values])
 
 
 def _fee(procedure: ProcedureOut) -> str | None:
-    return _per_channel(procedure, "fee", "Phí, lệ phí")
+    return _per_channel(procedure, "fee", messages.FEE)
 
 
 def _time(procedure: ProcedureOut) -> str | None:
-    return _per_channel(procedure, "processing_time", "Thời hạn giải quyết")
+    return _per_channel(procedure, "processing_time", messages.PROCESSING_TIME)
 
 
 def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | None) -> str | None:
     lines = []
     if procedure.implementing_agency:
-        lines.append(f"Cơ quan thực hiện: {clean(procedure.implementing_agency)}")
+        lines.append(f"{messages.IMPLEMENTING_AGENCY}: {clean(procedure.implementing_agency)}")
     if procedure.submission_address:
-        lines.append(f"Nơi tiếp nhận: {clean(procedure.submission_address)}")
+        lines.append(f"{messages.SUBMISSION_ADDRESS}: {clean(procedure.submission_address)}")
     channels = [clean(c.channel) for c in procedure.channels if clean(c.channel)]
     if channels:
-        lines.append(f"Cách nộp: {', '.join(dict.fromkeys(channels))}")
+        lines.append(f"{messages.CHANNELS}: {', '.join(dict.fromkeys(channels))}")
     submission_step = next((step for step in procedure.steps if _SUBMISSION.search(step)), None)
     if submission_step:
         # The steps often say where exactly ("nộp hồ sơ tại Cơ quan Quản lý xuất nhập cảnh").
-        lines.append(f"Theo trình tự thực hiện: {_shorten(clean(submission_step), 600)}")
+        lines.append(messages.submission_step(_shorten(clean(submission_step), 600)))
     if not lines:
         return None
     levels = {level.lower() for level in procedure.levels}
     if "cấp xã" in levels and place and place.lower().startswith(("xã", "phường", "xa ", "phuong")):
-        lines.append(f"Với bạn ở {place}: đó là cơ quan cấp xã của {place}.")
+        lines.append(messages.commune_level_here(place))
     elif "cấp tỉnh" in levels:
-        lines.append(f"Tại {profile.province}, hồ sơ cấp tỉnh nộp ở {profile.service_centre_line}.")
+        lines.append(messages.province_level_here(profile))
     return "\n".join(lines)
 
 
@@ -154,14 +102,8 @@ def _online(procedure: ProcedureOut, profile: DeploymentProfile) -> str | None:
     online = [c for c in procedure.channels if any(w in c.channel.lower() for w in _ONLINE)]
     if not online:
         channels = ", ".join(dict.fromkeys(clean(c.channel) for c in procedure.channels))
-        return (
-            "Theo cơ sở dữ liệu, thủ tục này chưa có cách nộp trực tuyến. "
-            f"Bạn có thể nộp theo cách: {channels}."
-        )
-    lines = [
-        "Thủ tục này nộp trực tuyến được, trên Cổng dịch vụ công "
-        f"({profile.portal_url} hoặc {profile.national_portal_url})."
-    ]
+        return messages.not_online(channels)
+    lines = [messages.online(profile)]
     for channel in online:
         if clean(channel.description):
             lines.append(clean(channel.description))
@@ -171,20 +113,17 @@ def _online(procedure: ProcedureOut, profile: DeploymentProfile) -> str | None:
 def _general(procedure: ProcedureOut, profile: DeploymentProfile) -> str:
     lines = []
     if procedure.levels:
-        lines.append(f"Cấp thực hiện: {', '.join(procedure.levels)}")
+        lines.append(f"{messages.LEVELS}: {', '.join(procedure.levels)}")
     if procedure.implementing_agency:
-        lines.append(f"Cơ quan thực hiện: {clean(procedure.implementing_agency)}")
+        lines.append(f"{messages.IMPLEMENTING_AGENCY}: {clean(procedure.implementing_agency)}")
     if procedure.applicants:
-        lines.append(f"Đối tượng: {clean(procedure.applicants)}")
+        lines.append(f"{messages.APPLICANTS}: {clean(procedure.applicants)}")
     for part in (_time(procedure), _fee(procedure)):
         if part and "\n" not in part:
             lines.append(part)
     if procedure.documents:
-        lines.append(f"Hồ sơ: {len(procedure.documents)} loại giấy tờ.")
-    lines.append(
-        "Bạn có thể hỏi tiếp: cần giấy tờ gì, lệ phí bao nhiêu, mất bao lâu, nộp ở đâu, "
-        "các bước thực hiện."
-    )
+        lines.append(messages.document_count(len(procedure.documents)))
+    lines.append(messages.ASK_NEXT)
     return "\n".join(lines)
 
 
@@ -206,7 +145,7 @@ def facet_body(
     if facet is Facet.where_to_submit:
         return _where(procedure, profile, place)
     if facet is Facet.steps:
-        return f"Các bước thực hiện:\n{numbered(procedure.steps)}" if procedure.steps else None
+        return f"{messages.STEPS}:\n{numbered(procedure.steps)}" if procedure.steps else None
     if facet is Facet.legal_basis:
         if not procedure.legal_bases:
             return None
@@ -214,16 +153,16 @@ def facet_body(
             f"{clean(b.number)}: {clean(b.title)}" if b.number else clean(b.title)
             for b in procedure.legal_bases
         ]
-        return f"Căn cứ pháp lý:\n{bullets(lines)}"
+        return f"{messages.LEGAL_BASIS}:\n{bullets(lines)}"
     if facet is Facet.conditions:
         parts = []
         if procedure.applicants:
-            parts.append(f"Đối tượng thực hiện: {clean(procedure.applicants)}")
+            parts.append(f"{messages.ELIGIBLE_APPLICANTS}: {clean(procedure.applicants)}")
         if procedure.conditions:
-            parts.append(f"Yêu cầu, điều kiện: {clean(procedure.conditions)}")
+            parts.append(f"{messages.CONDITIONS}: {clean(procedure.conditions)}")
         return "\n".join(parts) or None
     if facet is Facet.result:
-        return f"Kết quả: {clean(procedure.result)}" if procedure.result else None
+        return f"{messages.RESULT}: {clean(procedure.result)}" if procedure.result else None
     if facet is Facet.online_submission:
         return _online(procedure, profile)
     raise ValueError(facet)
@@ -236,5 +175,5 @@ def answer(
     place: str | None = None,
 ) -> str:
     """The whole answer: which procedure, the facet (or that it is missing), the source."""
-    body = facet_body(procedure, facet, profile, place) or missing(facet, profile)
+    body = facet_body(procedure, facet, profile, place) or messages.missing(facet, profile)
     return f"{heading(procedure)}\n\n{body}\n\n{source_line(procedure, profile)}"

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base.models import DossierRecord
-from knowledge_base.settings import Settings
 
 # Receipt codes look like 000.00.04.H51-250221-0001: the receiving agency's code, the
 # date received (yymmdd) and a sequence number.
@@ -71,15 +70,17 @@ class LocalTableProvider:
             return DossierStatus(**{f.name: getattr(row, f.name) for f in fields(DossierStatus)})
 
 
-def load_provider(settings: Settings, sessions: sessionmaker[Session]) -> DossierStatusProvider:
-    """The provider the settings name: ``local`` or ``package.module:ClassName``."""
-    if settings.dossier_provider == "local":
+def load_provider(
+    name: str, sessions: sessionmaker[Session], settings: object
+) -> DossierStatusProvider:
+    """The provider ``name``d by the settings: ``local`` or ``package.module:ClassName``,
+    a class built with the deployment's settings."""
+    if name == "local":
         return LocalTableProvider(sessions)
-    module_name, _, class_name = settings.dossier_provider.partition(":")
+    module_name, _, class_name = name.partition(":")
     if not class_name:
         raise ValueError(
-            f"TTHC_DOSSIER_PROVIDER must be 'local' or 'package.module:ClassName', "
-            f"not {settings.dossier_provider!r}"
+            f"TTHC_DOSSIER_PROVIDER must be 'local' or 'package.module:ClassName', not {name!r}"
         )
     provider_class = getattr(importlib.import_module(module_name), class_name)
     return provider_class(settings)

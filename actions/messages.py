@@ -1,16 +1,21 @@
-"""What the assistant says besides facts of a procedure: greetings, clarifications, hand-offs.
+"""Everything the actions say to citizens, in Vietnamese: greetings, clarifications,
+hand-offs, and the words around the facts of a procedure (``answers.py`` puts the facts).
 
-Every text a citizen reads is here, in Vietnamese, with the province's details from the
-deployment profile; none of it repeats what the citizen typed except a validated code.
+The assistant calls itself "tôi" and the citizen "anh/chị", as a provincial public-service
+centre's staff do at the counter and on its hotline (README, "How the assistant speaks").
+The province's details come from the deployment profile; nothing here repeats what the
+citizen typed except a validated code or a cleaned place name.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
+from actions.deployment import DeploymentProfile
 from actions.dossier_status import DossierStatus
-from knowledge_base.deployment import DeploymentProfile
-from knowledge_base.retrieval.hybrid import SearchHit
+from actions.facets import Facet
+from knowledge_base.retrieval.results import SearchHit
 
 EXAMPLES = (
     "“làm căn cước cần giấy tờ gì?”, “lệ phí đăng ký kết hôn”, "
@@ -18,12 +23,108 @@ EXAMPLES = (
 )
 _MARKUP = re.compile(r"[<>{}\[\]`\\]")
 
+FACET_LABELS: dict[Facet, str] = {
+    Facet.general: "thông tin chung",
+    Facet.documents: "thành phần hồ sơ",
+    Facet.fee: "phí, lệ phí",
+    Facet.processing_time: "thời hạn giải quyết",
+    Facet.where_to_submit: "nơi nộp hồ sơ",
+    Facet.steps: "trình tự thực hiện",
+    Facet.legal_basis: "căn cứ pháp lý",
+    Facet.conditions: "yêu cầu, điều kiện",
+    Facet.result: "kết quả giải quyết",
+    Facet.online_submission: "cách nộp trực tuyến",
+}
+
 
 def plain(text: str | None) -> str | None:
     """User-typed text (a place name) fit to quote back: no markup characters."""
     if not text:
         return None
     return _MARKUP.sub("", text).strip()[:80] or None
+
+
+# -- the facts of a procedure ----------------------------------------------------------
+
+DOCUMENTS = "Hồ sơ gồm:"
+FEE = "Phí, lệ phí"
+PROCESSING_TIME = "Thời hạn giải quyết"
+IMPLEMENTING_AGENCY = "Cơ quan thực hiện"
+SUBMISSION_ADDRESS = "Nơi tiếp nhận"
+CHANNELS = "Cách nộp"
+LEVELS = "Cấp thực hiện"
+APPLICANTS = "Đối tượng"
+ELIGIBLE_APPLICANTS = "Đối tượng thực hiện"
+CONDITIONS = "Yêu cầu, điều kiện"
+STEPS = "Các bước thực hiện"
+LEGAL_BASIS = "Căn cứ pháp lý"
+RESULT = "Kết quả"
+ASK_NEXT = (
+    "Anh/chị có thể hỏi tiếp: cần giấy tờ gì, lệ phí bao nhiêu, mất bao lâu, nộp ở đâu, "
+    "các bước thực hiện."
+)
+
+
+def procedure_heading(name: str, code: str) -> str:
+    return f"Thủ tục: {name} (mã {code})"
+
+
+def source_line(code: str, portal_url: str | None, profile: DeploymentProfile) -> str:
+    if portal_url:
+        return f"Chi tiết trên Cổng dịch vụ công: {portal_url}"
+    return (
+        f"Chi tiết trên Cổng dịch vụ công quốc gia ({profile.national_portal_url}), "
+        f"tìm theo mã {code}."
+    )
+
+
+def documents_case(group: str) -> str:
+    return f"Trường hợp {group}:"
+
+
+def per_channel(label: str) -> str:
+    return f"{label} theo cách nộp:"
+
+
+def submission_step(step: str) -> str:
+    return f"Theo trình tự thực hiện: {step}"
+
+
+def commune_level_here(place: str) -> str:
+    return f"Với anh/chị ở {place}: đó là cơ quan cấp xã của {place}."
+
+
+def province_level_here(profile: DeploymentProfile) -> str:
+    return f"Tại {profile.province}, hồ sơ cấp tỉnh nộp ở {profile.service_centre_line}."
+
+
+def not_online(channels: str) -> str:
+    return (
+        "Theo cơ sở dữ liệu, thủ tục này chưa có cách nộp trực tuyến. "
+        f"Anh/chị có thể nộp theo cách: {channels}."
+    )
+
+
+def online(profile: DeploymentProfile) -> str:
+    return (
+        "Thủ tục này nộp trực tuyến được, trên Cổng dịch vụ công "
+        f"({profile.portal_url} hoặc {profile.national_portal_url})."
+    )
+
+
+def document_count(count: int) -> str:
+    return f"Hồ sơ: {count} loại giấy tờ."
+
+
+def missing(facet: Facet, profile: DeploymentProfile) -> str:
+    return (
+        f"Cơ sở dữ liệu chưa có thông tin về {FACET_LABELS[facet]} của thủ tục này, nên tôi "
+        f"không dám trả lời thay. Anh/chị vui lòng gọi tổng đài {profile.hotline} hoặc hỏi "
+        f"{profile.service_centre} để được hướng dẫn chính xác."
+    )
+
+
+# -- the conversation ------------------------------------------------------------------
 
 
 def _human_channels(profile: DeploymentProfile) -> str:
@@ -39,15 +140,18 @@ def greeting(profile: DeploymentProfile) -> str:
     if profile.province_note:
         where += f" ({profile.province_note})"
     return (
-        f"Xin chào! Tôi là {profile.assistant_name} của {where}.\n"
-        "Tôi có thể giúp bạn tra cứu thủ tục hành chính: cần giấy tờ gì, lệ phí, thời hạn "
-        "giải quyết, nộp ở đâu, và tình trạng hồ sơ đã nộp.\n"
-        f"Bạn cứ hỏi tự nhiên, ví dụ: {EXAMPLES}"
+        f"Xin chào anh/chị! Tôi là {profile.assistant_name} của {where}.\n"
+        "Tôi có thể giúp anh/chị tra cứu thủ tục hành chính: cần giấy tờ gì, lệ phí, thời "
+        "hạn giải quyết, nộp ở đâu, và tình trạng hồ sơ đã nộp.\n"
+        f"Anh/chị cứ hỏi tự nhiên, ví dụ: {EXAMPLES}"
     )
 
 
-def clarify(facet_label: str) -> str:
-    return f"Có vài thủ tục gần giống nhau. Bạn muốn hỏi {facet_label} của thủ tục nào dưới đây ạ?"
+def clarify(facet: Facet) -> str:
+    return (
+        "Có vài thủ tục gần giống nhau. Anh/chị muốn hỏi "
+        f"{FACET_LABELS[facet]} của thủ tục nào dưới đây ạ?"
+    )
 
 
 def button_title(hit: SearchHit, candidates: list[SearchHit], limit: int = 80) -> str:
@@ -61,25 +165,25 @@ def button_title(hit: SearchHit, candidates: list[SearchHit], limit: int = 80) -
     return title
 
 
-def ask_which(facet_label: str) -> str:
+def ask_which(facet: Facet) -> str:
     return (
-        f"Bạn muốn hỏi {facet_label} của thủ tục nào ạ? Bạn nhắn tên thủ tục giúp tôi, "
-        "ví dụ: “đăng ký khai sinh”, “làm căn cước”, “cấp đổi giấy phép lái xe”."
+        f"Anh/chị muốn hỏi {FACET_LABELS[facet]} của thủ tục nào ạ? Anh/chị nhắn tên thủ "
+        "tục giúp tôi, ví dụ: “đăng ký khai sinh”, “làm căn cước”, “cấp đổi giấy phép lái xe”."
     )
 
 
 def not_found(profile: DeploymentProfile) -> str:
     return (
-        "Xin lỗi, tôi chưa tìm được thủ tục khớp với câu hỏi của bạn trong cơ sở dữ liệu, "
+        "Xin lỗi anh/chị, tôi chưa tìm được thủ tục khớp với câu hỏi trong cơ sở dữ liệu, "
         "nên không dám trả lời để tránh sai.\n"
-        f"Bạn thử hỏi lại với tên thủ tục cụ thể hơn, ví dụ: {EXAMPLES}\n\n"
+        f"Anh/chị thử hỏi lại với tên thủ tục cụ thể hơn, ví dụ: {EXAMPLES}\n\n"
         f"Hoặc để được cán bộ hướng dẫn:\n{_human_channels(profile)}"
     )
 
 
 def not_understood(profile: DeploymentProfile) -> str:
     return (
-        "Xin lỗi, tôi chưa hiểu câu hỏi của bạn. Tôi trả lời các câu hỏi về thủ tục hành "
+        "Xin lỗi anh/chị, tôi chưa hiểu câu hỏi. Tôi trả lời các câu hỏi về thủ tục hành "
         f"chính, ví dụ: {EXAMPLES}\n\n"
         f"Nếu cần người hỗ trợ:\n{_human_channels(profile)}"
     )
@@ -87,17 +191,17 @@ def not_understood(profile: DeploymentProfile) -> str:
 
 def out_of_scope(profile: DeploymentProfile) -> str:
     return (
-        "Xin lỗi, tôi chỉ hỗ trợ tra cứu thủ tục hành chính và dịch vụ công của tỉnh "
-        f"{profile.province}, nên không trả lời được câu hỏi này.\n"
-        f"Bạn có thể hỏi tôi, ví dụ: {EXAMPLES}\n"
-        f"Cần hỗ trợ khác, bạn gọi tổng đài {profile.hotline}."
+        "Xin lỗi anh/chị, tôi chỉ hỗ trợ tra cứu thủ tục hành chính và dịch vụ công của "
+        f"tỉnh {profile.province}, nên không trả lời được câu hỏi này.\n"
+        f"Anh/chị có thể hỏi tôi, ví dụ: {EXAMPLES}\n"
+        f"Cần hỗ trợ khác, anh/chị gọi tổng đài {profile.hotline}."
     )
 
 
 def handoff(profile: DeploymentProfile) -> str:
     return (
         "Tôi là trợ lý ảo nên không chuyển máy được. Để được cán bộ hỗ trợ trực tiếp, "
-        f"bạn vui lòng:\n{_human_channels(profile)}"
+        f"anh/chị vui lòng:\n{_human_channels(profile)}"
     )
 
 
@@ -111,30 +215,30 @@ def contact_buttons(profile: DeploymentProfile) -> list[dict[str, str]]:
 
 def thanks_for_feedback(helpful: bool, profile: DeploymentProfile) -> str:
     if helpful:
-        return "Cảm ơn bạn đã phản hồi! Bạn cần hỏi thêm thủ tục nào cứ nhắn cho tôi nhé."
+        return "Cảm ơn anh/chị đã phản hồi! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho tôi nhé."
     return (
-        "Xin lỗi vì câu trả lời chưa đúng ý bạn. Tôi đã ghi nhận để cán bộ rà soát lại.\n"
-        "Bạn có thể hỏi lại cụ thể hơn (tên thủ tục và điều bạn cần biết), hoặc liên hệ:\n"
+        "Xin lỗi anh/chị vì câu trả lời chưa đúng ý. Tôi đã ghi nhận để cán bộ rà soát lại.\n"
+        "Anh/chị có thể hỏi lại cụ thể hơn (tên thủ tục và điều cần biết), hoặc liên hệ:\n"
         f"{_human_channels(profile)}"
     )
 
 
 def ask_receipt_code() -> str:
     return (
-        "Để tra cứu tình trạng hồ sơ, bạn nhắn giúp tôi mã hồ sơ in trên giấy biên nhận, "
-        "ví dụ: 000.00.04.H51-250221-0001."
+        "Để tra cứu tình trạng hồ sơ, anh/chị nhắn giúp tôi mã hồ sơ in trên giấy biên "
+        "nhận, ví dụ: 000.00.04.H51-250221-0001."
     )
 
 
 def malformed_receipt_code() -> str:
     return (
-        "Mã hồ sơ bạn nhắn chưa đúng định dạng. Mã đúng có dạng 000.00.04.H51-250221-0001 "
-        "(mã cơ quan, ngày nhận, số thứ tự), in trên giấy biên nhận. Bạn kiểm tra và nhắn "
-        "lại giúp tôi nhé."
+        "Mã hồ sơ anh/chị nhắn chưa đúng định dạng. Mã đúng có dạng "
+        "000.00.04.H51-250221-0001 (mã cơ quan, ngày nhận, số thứ tự), in trên giấy biên "
+        "nhận. Anh/chị kiểm tra và nhắn lại giúp tôi nhé."
     )
 
 
-def _date(value) -> str:  # type: ignore[no-untyped-def]
+def _date(value: datetime | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
@@ -156,22 +260,23 @@ def dossier_status(status: DossierStatus) -> str:
 
 def dossier_not_found(code: str, profile: DeploymentProfile) -> str:
     return (
-        f"Tôi không tìm thấy hồ sơ có mã {code}. Bạn kiểm tra lại mã trên giấy biên nhận, "
-        f"hoặc tra cứu trên Cổng dịch vụ công ({profile.portal_url}), hoặc gọi tổng đài "
-        f"{profile.hotline} để được hỗ trợ."
+        f"Tôi không tìm thấy hồ sơ có mã {code}. Anh/chị kiểm tra lại mã trên giấy biên "
+        f"nhận, hoặc tra cứu trên Cổng dịch vụ công ({profile.portal_url}), hoặc gọi tổng "
+        f"đài {profile.hotline} để được hỗ trợ."
     )
 
 
 def dossier_lookup_failed(code: str, profile: DeploymentProfile) -> str:
     return (
-        f"Xin lỗi, hệ thống tra cứu hồ sơ đang tạm gián đoạn nên tôi chưa tra được mã {code}. "
-        f"Bạn thử lại sau ít phút, hoặc tra trên {profile.portal_url}, hoặc gọi tổng đài "
-        f"{profile.hotline}."
+        "Xin lỗi anh/chị, hệ thống tra cứu hồ sơ đang tạm gián đoạn nên tôi chưa tra được "
+        f"mã {code}. Anh/chị thử lại sau ít phút, hoặc tra trên {profile.portal_url}, hoặc "
+        f"gọi tổng đài {profile.hotline}."
     )
 
 
 def internal_error(profile: DeploymentProfile) -> str:
+    """The action endpoint's reply when an action fails: an apology, never a trace."""
     return (
-        "Xin lỗi, hệ thống đang gặp sự cố nên tôi chưa trả lời được. Bạn thử lại sau ít "
-        f"phút, hoặc liên hệ:\n{_human_channels(profile)}"
+        "Xin lỗi anh/chị, hệ thống đang gặp sự cố nên tôi chưa trả lời được. Anh/chị thử "
+        f"lại sau ít phút, hoặc liên hệ:\n{_human_channels(profile)}"
     )

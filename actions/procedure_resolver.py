@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Protocol
 
 from actions.question_wording import content_syllables, search_query
-from knowledge_base.retrieval.hybrid import SearchHit, SearchResult
+from knowledge_base.retrieval.results import SearchHit, SearchResult
 
 MAX_QUERY_CHARS = 300
 # A message with at most this many syllables of its own, when search finds nothing better,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text_normalization import fold_diacritics, has_diacritics
+from vntext.normalization import fold_diacritics, has_diacritics
 
 # Question and chat words as citizens write them about any procedure. Marked text is
 # compared marked ("sổ đỏ" is not "số đó"); bare text against the folded forms, so a word

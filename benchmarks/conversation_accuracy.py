@@ -25,7 +25,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.text_normalization import fold_diacritics  # noqa: E402
+from vntext.normalization import fold_diacritics  # noqa: E402
 
 NATIONAL = ROOT.parent / "shared" / "data" / "procedures" / "dichvucong-national.jsonl"
 QUESTIONS = ROOT / "tests" / "data" / "conversation_questions.jsonl"
@@ -45,8 +45,8 @@ def prepare(data_dir: Path):  # type: ignore[no-untyped-def]
     from knowledge_base.db import make_engine, session_factory, upgrade_database
     from knowledge_base.importers.runner import import_path
     from knowledge_base.retrieval.service import SearchService
-    from knowledge_base.settings import Settings
     from knowledge_base.store import count_procedures
+    from tthc.settings import Settings
 
     settings = Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR))
     upgrade_database(settings.resolved_database_url)
@@ -115,8 +115,8 @@ def main() -> None:
     if not NATIONAL.exists():
         sys.exit(f"{NATIONAL} is absent: this benchmark reads the real national catalogue")
 
-    from knowledge_base.api.app import create_app
-    from knowledge_base.rasa_server import running_assistant
+    from tthc.api.main import create_app
+    from tthc.rasa_server import running_assistant
 
     settings, service = prepare(args.data_dir)
     items = [json.loads(line) for line in args.questions.read_text().splitlines() if line]

@@ -29,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge_base.evaluation import percentile  # noqa: E402
+from knowledge_base.retrieval.evaluation import percentile  # noqa: E402
 
 CONVERSATIONS = [
     ["làm hộ chiếu cần giấy tờ gì", "mất bao lâu", "lệ phí bao nhiêu", "nộp ở đâu"],
@@ -75,7 +75,7 @@ async def load(url: str, concurrency: int, rounds: int) -> dict[str, float]:
 def serving() -> Iterator[str]:
     """The assistant as `make run` runs it: `tthc serve` (the app, and Rasa beside it) in
     processes of its own, on free ports; yields the Rasa server's URL."""
-    from knowledge_base.rasa_server import free_port, wait_until_ready
+    from tthc.rasa_server import free_port, wait_until_ready
 
     app_port, rasa_port = free_port(), free_port()
     server = subprocess.Popen(

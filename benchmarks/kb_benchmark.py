@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from knowledge_base.evaluation import percentile
+from knowledge_base.retrieval.evaluation import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 NATIONAL = ROOT.parent / "shared" / "data" / "procedures" / "dichvucong-national.jsonl"
@@ -30,7 +30,7 @@ from pathlib import Path
 from knowledge_base.db import session_factory, session_scope, upgrade_database
 from knowledge_base.importers.runner import import_path
 from knowledge_base.retrieval.service import SearchService
-from knowledge_base.settings import get_settings
+from tthc.settings import get_settings
 
 started = time.perf_counter()
 upgrade_database()
@@ -70,7 +70,7 @@ def search_latency(data_dir: Path, rounds: int) -> dict[str, float]:
         "TTHC_EMBEDDING_MODEL", str(ROOT / ".data" / "models" / "multilingual-e5-small")
     )
     from knowledge_base.retrieval.service import SearchService
-    from knowledge_base.settings import get_settings
+    from tthc.settings import get_settings
 
     service = SearchService(get_settings())
     questions = [json.loads(line)["question"] for line in DEVSET.read_text().splitlines() if line]

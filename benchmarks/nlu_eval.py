@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from bot.text_normalization import has_diacritics  # noqa: E402
+from vntext.normalization import has_diacritics  # noqa: E402
 
 
 def load_examples(path: Path) -> list[tuple[str, str]]:

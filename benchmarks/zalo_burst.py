@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from connectors.zalo import signature  # noqa: E402
-from knowledge_base.evaluation import percentile  # noqa: E402
+from knowledge_base.retrieval.evaluation import percentile  # noqa: E402
 from tests.fakes.zalo_api import FakeZaloApi  # noqa: E402
 
 OA_SECRET = "benchmark-oa-secret"
@@ -106,9 +106,9 @@ def main() -> None:
     parser.add_argument("--retries", type=int, default=20)
     args = parser.parse_args()
 
-    from knowledge_base.api.app import create_app
-    from knowledge_base.rasa_server import running_assistant
-    from knowledge_base.settings import get_settings
+    from tthc.api.main import create_app
+    from tthc.rasa_server import running_assistant
+    from tthc.settings import get_settings
 
     settings = get_settings()
     zalo = FakeZaloApi()

@@ -1,0 +1,1 @@
+"""The Rasa engine side: graph components for Vietnamese and the engine launcher."""

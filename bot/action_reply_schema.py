@@ -4,8 +4,8 @@ Rasa 3.6 validates every reply of the action server with ``jsonschema.validate``
 first re-checks the schema itself against the JSON-Schema meta-schema: 8% of Rasa's CPU
 per message (py-spy, benchmarks/conversation_latency.py). The replacement checks each
 distinct schema once, keeps its validator, and raises exactly what ``validate`` would
-(the best-matching error). Installed when Rasa loads the Vietnamese components; engine
-environment only.
+(the best-matching error). Installed by the engine's launcher (``bot/launcher.py``);
+engine environment only.
 """
 
 from __future__ import annotations

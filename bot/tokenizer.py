@@ -16,7 +16,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.text_normalization import has_diacritics
+from vntext.normalization import has_diacritics
 
 # Kept whole: receipt codes (000.00.04.H51-250221-0001), procedure codes (1.004222), legal
 # document numbers (59/2019/QH14), dates, amounts, phone numbers, web addresses.

@@ -1,0 +1,1 @@
+"""Rasa custom channels: the portal widget's and the Zalo Official Account's."""

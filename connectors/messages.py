@@ -1,4 +1,6 @@
-"""What the channels themselves say to citizens (everything else comes from the actions)."""
+"""What a channel says on its own, where Rasa cannot answer: a message that is not text,
+or a failure while answering. Everything else Rasa says is in domain.yml (``responses:``)
+or comes from the actions (``actions/messages.py``). Same form of address: "anh/chị"."""
 
 TEXT_ONLY = (
     "Cảm ơn anh/chị đã gửi tin. Hiện trợ lý chỉ đọc được tin nhắn dạng chữ, "
@@ -10,4 +12,8 @@ TEXT_ONLY = (
 INFO_RECEIVED = (
     "Cảm ơn anh/chị đã gửi thông tin. Anh/chị cần hỏi về thủ tục nào, "
     "xin cứ nhắn để trợ lý hướng dẫn ạ."
+)
+
+ANSWER_FAILED = (
+    "Xin lỗi anh/chị, trợ lý đang gặp sự cố khi trả lời. Anh/chị vui lòng thử lại sau ít phút."
 )

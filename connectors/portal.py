@@ -25,14 +25,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors import messages
+
 logger = logging.getLogger(__name__)
 
 SENDER = re.compile(r"[A-Za-z0-9-]{16,64}")
 MESSAGE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 DEFAULT_MAX_MESSAGE_CHARS = 10_000
-APOLOGY = (
-    "Xin lỗi anh/chị, trợ lý đang gặp sự cố khi trả lời. Anh/chị vui lòng thử lại sau ít phút."
-)
 
 
 class Reply:
@@ -91,7 +90,7 @@ def _bad_request(reason: str) -> HTTPResponse:
 
 
 class PortalInput(InputChannel):
-    """Rasa channel at /webhooks/portal/webhook, used by the widget (connectors/webchat/)."""
+    """Rasa channel at /webhooks/portal/webhook, used by the widget (tthc/widget/)."""
 
     @classmethod
     def name(cls) -> str:
@@ -132,7 +131,7 @@ class PortalInput(InputChannel):
             await on_new_message(message)
         except Exception:
             logger.exception("The portal message could not be answered")
-            await reply.add({"text": APOLOGY})
+            await reply.add({"text": messages.ANSWER_FAILED})
         finally:
             await reply.finish()
 

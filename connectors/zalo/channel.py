@@ -23,7 +23,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.chat_format import split_message
 from connectors import messages
 from connectors.conversations import forget_conversation
 from connectors.recent_events import RecentEvents, recent_events
@@ -31,6 +30,7 @@ from connectors.zalo import events, signature
 from connectors.zalo.api import DEFAULT_API_URL, DEFAULT_OAUTH_URL, ZaloClient
 from connectors.zalo.events import EventKind, MalformedEvent, ZaloEvent
 from connectors.zalo.tokens import Tokens, TokenStore
+from vntext.chat_format import split_message
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The embedding encoder, loaded once per process.
+"""The embedding encoder, built once per process by the composition root.
 
 The model is a sentence-transformers folder or name (a setting). Where the folder carries
 an ONNX export (``tthc model build`` makes one for the default model), ONNX Runtime runs
@@ -8,30 +8,42 @@ it, about 2.5x faster on a small CPU; otherwise sentence-transformers does.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from knowledge_base.embedding import onnx_backend
-from knowledge_base.settings import Settings, get_settings
 
 _lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class EmbeddingConfig:
+    """Which model embeds, with which prompts; an index records the model and passage
+    prompt it was built with, so that a change of either rebuilds it."""
+
+    model: str
+    query_prompt: str
+    passage_prompt: str
+    batch_size: int = 64
+    backend: str = "onnx"  # "onnx" where the folder has an export, else sentence-transformers
 
 
 class Encoder:
     """Embeds questions and passages with the prompts the model was trained with (e5)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.name = settings.resolved_embedding_model
-        self.query_prompt = settings.query_prompt
-        self.passage_prompt = settings.passage_prompt
-        self.batch_size = settings.embedding_batch_size
+    def __init__(self, config: EmbeddingConfig) -> None:
+        self.config = config
+        self.name = config.model
+        self.query_prompt = config.query_prompt
+        self.passage_prompt = config.passage_prompt
+        self.batch_size = config.batch_size
         folder = Path(self.name)
         self.onnx: onnx_backend.OnnxEncoder | None = None
         self.model = None
         if (
-            settings.embedding_backend == "onnx"
+            config.backend == "onnx"
             and onnx_backend.is_exported(folder)
             and onnx_backend.supports(folder)
         ):
@@ -69,8 +81,3 @@ class Encoder:
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         return self._encode(texts, self.passage_prompt, self.batch_size, show_progress)
-
-
-@lru_cache
-def get_encoder() -> Encoder:
-    return Encoder(get_settings())

@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.text_normalization import fold_diacritics
 from knowledge_base.importers.errors import RecordError
+from vntext.normalization import fold_diacritics
 
 COLUMNS: tuple[str, ...] = ("code", "name", "field", "org", "level")
 REQUIRED_COLUMNS: tuple[str, ...] = ("code", "name")

@@ -1,4 +1,8 @@
-"""Alembic environment: migrates the database named by the settings."""
+"""Alembic environment: migrates the database it is given.
+
+`tthc db upgrade` (``db.upgrade_database``) passes the settings' URL; the ``alembic``
+command reads ``sqlalchemy.url`` from alembic.ini or ``-x url=...``.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,20 @@ from alembic import context
 
 from knowledge_base.db import make_engine
 from knowledge_base.models import Base
-from knowledge_base.settings import get_settings
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("url") or get_settings().resolved_database_url
+    url = (
+        config.attributes.get("url")
+        or context.get_x_argument(as_dictionary=True).get("url")
+        or config.get_main_option("sqlalchemy.url")
+    )
+    if not url:
+        raise RuntimeError("no database URL: run `tthc db upgrade`, or `alembic -x url=...`")
+    return url
 
 
 def run_migrations_offline() -> None:

@@ -8,8 +8,8 @@ read from both sides with the phrases of ``resources/actions.tsv``.
 
 from __future__ import annotations
 
-from bot.text_normalization import fold_diacritics
 from knowledge_base.retrieval.phrases import PhraseTagger
+from vntext.normalization import fold_diacritics
 
 FIRST_TIME = "mới"
 # Actions are read from the first words of a name: later words describe the cases a

@@ -169,6 +169,15 @@ def current_build_id(index_root: Path) -> str | None:
         return None
 
 
+def live_meta(index_root: Path) -> dict[str, Any] | None:
+    """What the live build records of itself (model, prompt, format, knowledge base), read
+    without loading the index."""
+    build_id = current_build_id(index_root)
+    if build_id is None:
+        return None
+    return json.loads((index_root / "builds" / build_id / "meta.json").read_text(encoding="utf-8"))
+
+
 def load_index(index_root: Path) -> SearchIndex:
     build_id = current_build_id(index_root)
     if build_id is None:

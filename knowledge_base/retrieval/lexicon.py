@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.text_normalization import fold_diacritics, normalize
+from vntext.normalization import fold_diacritics, normalize
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.text_normalization import fold_diacritics, has_diacritics
+from vntext.normalization import fold_diacritics, has_diacritics
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 

@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.text_normalization import fold_diacritics, has_diacritics, normalize
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.retrieval.phrases import expand_abbreviations, replace_longest
+from vntext.normalization import fold_diacritics, has_diacritics, normalize
 
 MAX_QUERY_CHARS = 1_000
 _MAX_NGRAM = 3

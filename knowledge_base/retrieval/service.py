@@ -1,94 +1,107 @@
-"""Search as the app and the CLI use it: reindex from the database, search the live index.
+"""Search as the app and the CLI use it: reindex from the knowledge base, search the live
+index.
 
 The service notices a new build (the ``CURRENT`` pointer changed, e.g. after `tthc kb
 reindex` in another process) and loads it before the next search; searches in flight keep
-the index they started with.
+the index they started with. It reads procedures through ``Catalogue``, a narrow interface
+the store implements, and never touches the database itself.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from sqlalchemy.orm import Session
-
-from knowledge_base import models, store
-from knowledge_base.retrieval.hybrid import FusionWeights, HybridSearcher, SearchResult
+from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
+from knowledge_base.retrieval.hybrid import HybridSearcher, SearchConfig
 from knowledge_base.retrieval.index import (
     FORMAT_VERSION,
-    IndexMissing,
     build_index,
     current_build_id,
+    live_meta,
     load_index,
 )
+from knowledge_base.retrieval.results import SearchResult
 from knowledge_base.retrieval.views import IndexedProcedure
-from knowledge_base.settings import Settings
 
 
-def indexed_procedure(row: models.Procedure) -> IndexedProcedure:
-    return IndexedProcedure(
-        code=row.code,
-        name=row.name,
-        levels=list(row.levels or []),
-        field=row.field,
-        keywords=list(row.keywords or []),
-    )
+@dataclass(frozen=True)
+class Corpus:
+    """What an index is built from."""
+
+    procedures: list[IndexedProcedure]
+    # Everyday wording of the knowledge base (documents, results, applicants), from which
+    # questions typed without diacritics get them back.
+    wording: list[str]
+    # Changes whenever an indexed procedure does (see ``store.kb_version``).
+    version: str
 
 
-def knowledge_base_wording(rows: list[models.Procedure]) -> list[str]:
-    """Everyday wording of the knowledge base, from which diacritics are restored."""
-    texts: list[str] = []
-    for row in rows:
-        texts.extend(t for t in (row.result, row.applicants) if t)
-        texts.extend(document.name for document in row.documents)
-    return texts
+class Catalogue(Protocol):
+    """Where the procedures to index come from (the store, in the app)."""
+
+    def corpus(self) -> Corpus: ...
+
+    def version(self) -> str: ...
 
 
 class SearchService:
-    def __init__(self, settings: Settings, encoder: object | None = None) -> None:
-        self.settings = settings
+    def __init__(
+        self,
+        index_root: Path,
+        catalogue: Catalogue,
+        embedding: EmbeddingConfig,
+        config: SearchConfig,
+        encoder: Encoder | None = None,
+    ) -> None:
+        """``encoder``, when given (tests share one), must embed as ``embedding`` says."""
+        if encoder is not None and encoder.config != embedding:
+            raise ValueError(
+                f"the encoder embeds with {encoder.config}, the service was told {embedding}"
+            )
+        self.index_root = index_root
+        self.catalogue = catalogue
+        self.embedding = embedding
+        self.config = config
         self._encoder = encoder
         self._searcher: HybridSearcher | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @property
-    def index_root(self) -> Path:
-        return self.settings.index_dir
-
-    @property
-    def encoder(self) -> object:
+    def encoder(self) -> Encoder:
+        """Loaded at first use, so that commands which never search do not load a model."""
         if self._encoder is None:
-            from knowledge_base.embedding.encoder import get_encoder
-
-            self._encoder = get_encoder()
+            with self._lock:
+                if self._encoder is None:
+                    self._encoder = Encoder(self.embedding)
         return self._encoder
 
-    def reindex(self, session: Session, show_progress: bool = False) -> Path:
+    def reindex(self, show_progress: bool = False) -> Path:
         """Build a fresh index of the active procedures and make it live."""
-        rows = store.active_procedures(session)
+        corpus = self.catalogue.corpus()
         folder = build_index(
-            [indexed_procedure(row) for row in rows],
+            corpus.procedures,
             self.encoder,
             self.index_root,
-            kb_version=store.kb_version(session),
+            kb_version=corpus.version,
             show_progress=show_progress,
-            wording=knowledge_base_wording(rows),
+            wording=corpus.wording,
         )
         self._searcher = None
         return folder
 
-    def is_current(self, session: Session) -> bool:
+    def is_current(self) -> bool:
         """True when the live index was built by this code from this model, prompt and
-        knowledge base."""
-        try:
-            searcher = self.searcher()
-        except IndexMissing:
-            return False
+        knowledge base (read from the build's record; no model is loaded)."""
+        meta = live_meta(self.index_root)
         return (
-            searcher.index.meta.get("format") == FORMAT_VERSION
-            and searcher.index.model == self.settings.resolved_embedding_model
-            and searcher.index.meta.get("passage_prompt") == self.settings.passage_prompt
-            and searcher.index.kb_version == store.kb_version(session)
+            meta is not None
+            and meta.get("format") == FORMAT_VERSION
+            and meta.get("model") == self.embedding.model
+            and meta.get("passage_prompt") == self.embedding.passage_prompt
+            and meta.get("kb_version") == self.catalogue.version()
         )
 
     def searcher(self) -> HybridSearcher:
@@ -98,16 +111,8 @@ class SearchService:
             return searcher
         with self._lock:
             if self._searcher is None or self._searcher.index.build_id != live:
-                self._searcher = HybridSearcher(
-                    load_index(self.index_root),
-                    self.encoder,
-                    weights=FusionWeights(
-                        min_margin=self.settings.confidence_margin,
-                        min_evidence=self.settings.confidence_evidence,
-                    ),
-                    preferred_levels=self.settings.preferred_levels,
-                    candidates=self.settings.search_candidates,
-                )
+                index = load_index(self.index_root)
+                self._searcher = HybridSearcher(index, self.encoder, self.config)
             return self._searcher
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:

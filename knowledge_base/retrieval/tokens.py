@@ -11,7 +11,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from bot.text_normalization import fold_diacritics, has_diacritics, normalize
+from vntext.normalization import fold_diacritics, has_diacritics, normalize
 
 _PHRASES = re.compile(r"[^\W_]+(?:[ \t]+[^\W_]+)*", re.UNICODE)
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)

@@ -10,8 +10,8 @@ import re
 
 from pydantic import BaseModel
 
-from bot.text_normalization import normalize
 from knowledge_base.retrieval.phrases import expand_abbreviations
+from vntext.normalization import normalize
 
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 

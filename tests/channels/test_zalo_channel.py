@@ -14,10 +14,11 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from actions.answers import Facet, facet_body
+from actions.answers import facet_body
+from actions.deployment import load_profile
+from actions.facets import Facet
 from connectors.messages import INFO_RECEIVED, TEXT_ONLY
 from knowledge_base import store
-from knowledge_base.deployment import load_profile
 from knowledge_base.models import AnswerFeedback
 
 MARRIAGE = "1.000894"

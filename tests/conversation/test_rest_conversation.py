@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from actions.answers import Facet, facet_body
+from actions.answers import facet_body
+from actions.deployment import load_profile
+from actions.facets import Facet
 from knowledge_base import store
-from knowledge_base.deployment import load_profile
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.schemas import ProcedureOut
 from tests.conversation.conftest import text_of

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
 import pytest
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied by nobody else
@@ -16,3 +22,43 @@ def redis_url() -> str:
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     return REDIS_URL
+
+
+class ScriptedAgent:
+    """Stands in for Rasa's agent behind a channel: records each message it is handed and
+    answers it with ``replies`` through the message's own output channel."""
+
+    def __init__(self, *replies: str, fails: bool = False) -> None:
+        self.replies = replies
+        self.fails = fails
+        self.messages: list[Any] = []
+
+    async def handle_message(self, message: Any) -> None:
+        self.messages.append(message)
+        if self.fails:
+            raise RuntimeError("DIETClassifier ran out of memory")
+        for reply in self.replies:
+            await message.output_channel.send_text_message(message.sender_id, reply)
+
+
+@asynccontextmanager
+async def channel_client(channel: Any, agent: ScriptedAgent) -> AsyncIterator[httpx.AsyncClient]:
+    """The Rasa server's Sanic app with ``channel`` on and ``agent`` behind it, called in
+    process (as RasaHQ/rasa's channel tests do with ``configure_app``), over ASGI."""
+    import rasa.core.run
+    from sanic import Sanic
+    from sanic.asgi import Lifespan
+
+    Sanic.test_mode = True  # one app per test, all named "rasa_server"
+    app = rasa.core.run.configure_app([channel], port=5005)
+    app.ctx.agent = agent
+    # Sanic 21.12 in ASGI mode starts as an ASGI server would start it: one lifespan event.
+    app.asgi = True
+    lifespan = Lifespan(SimpleNamespace(sanic_app=app))
+    await lifespan.startup()
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://rasa") as client:
+            yield client
+    finally:
+        await lifespan.shutdown()

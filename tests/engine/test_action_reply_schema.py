@@ -5,8 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-import bot.normalizer  # noqa: F401  (loading the components installs the check)
-from bot import action_reply_schema
+from bot import action_reply_schema, launcher
 
 pytestmark = pytest.mark.engine
 
@@ -16,8 +15,30 @@ SPEC = {
 }
 
 
-def test_loading_the_components_installs_the_compiled_check() -> None:
-    assert jsonschema.validate is action_reply_schema.validate
+@pytest.fixture(autouse=True)
+def compiled_check():  # type: ignore[no-untyped-def]
+    """The check as the launcher installs it, removed again after each test."""
+    action_reply_schema.install()
+    yield
+    jsonschema.validate = action_reply_schema._original_validate
+
+
+def test_importing_the_components_changes_nothing_process_wide() -> None:
+    jsonschema.validate = action_reply_schema._original_validate
+    import bot.normalizer
+    import bot.tokenizer  # noqa: F401
+
+    assert jsonschema.validate is action_reply_schema._original_validate
+
+
+def test_the_launcher_installs_the_compiled_check_before_rasa_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    jsonschema.validate = action_reply_schema._original_validate
+    seen: list[object] = []
+    monkeypatch.setattr("rasa.__main__.main", lambda: seen.append(jsonschema.validate))
+
+    launcher.main(["--version"])
+
+    assert seen == [action_reply_schema.validate]
 
 
 def test_a_valid_reply_passes() -> None:

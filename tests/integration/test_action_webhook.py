@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,19 +11,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.answers import Facet, facet_body
+from actions.answers import facet_body
 from actions.dossier_status import DossierStatus, load_demo_records
+from actions.facets import Facet
 from knowledge_base import store
-from knowledge_base.api.app import create_app
-from knowledge_base.deployment import load_profile
 from knowledge_base.models import AnswerFeedback
-from knowledge_base.retrieval.service import SearchService
-from knowledge_base.settings import Settings
+from knowledge_base.seed import DEMO_DOSSIERS
+from tthc.api.main import create_app
+from tthc.services import Services
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO_DOSSIERS = ROOT / "knowledge_base" / "seed" / "dossiers.yaml"
 DEMO_CODE = "000.00.04.H51-250221-0001"
 MARRIAGE = "1.000894"
 ACTION_NAMES = [
@@ -38,15 +36,9 @@ ACTION_NAMES = [
 ]
 SLOTS = ["procedure_code", "pending_facet", "place", "receipt_code"]
 
-# What the `seeded_deployment` fixture yields.
-Deployment = tuple[Settings, sessionmaker[Session], SearchService]
-
 
 class UnreachableTrackingProvider:
     """A province's tracking system that is down."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
 
     def lookup(self, receipt_code: str) -> DossierStatus | None:
         raise RuntimeError("Connection refused: motcua.bacninh.gov.vn:443")
@@ -108,20 +100,19 @@ def slot_events(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def client(seeded_deployment: Deployment) -> Iterator[TestClient]:
-    settings, _, service = seeded_deployment
-    with TestClient(create_app(settings, service)) as client:
+def client(seeded_deployment: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(seeded_deployment)) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def seeded_sessions(seeded_deployment: Deployment) -> sessionmaker[Session]:
-    return seeded_deployment[1]
+def seeded_sessions(seeded_deployment: Services) -> sessionmaker[Session]:
+    return seeded_deployment.sessions
 
 
 @pytest.fixture(scope="module")
-def hotline(seeded_deployment: Deployment) -> str:
-    return load_profile(seeded_deployment[0].deployment_file).hotline
+def hotline(seeded_deployment: Services) -> str:
+    return seeded_deployment.profile.hotline
 
 
 def test_the_action_list_names_every_custom_action(client: TestClient) -> None:
@@ -146,14 +137,13 @@ def test_the_answered_procedure_is_kept_for_follow_ups(client: TestClient) -> No
 
 
 def test_a_follow_up_answers_the_time_limit_of_the_current_procedure(
-    client: TestClient, seeded_deployment: Deployment
+    client: TestClient, seeded_deployment: Services
 ) -> None:
-    settings, sessions, _ = seeded_deployment
-    with sessions() as session:
+    with seeded_deployment.sessions() as session:
         row = store.get_procedure(session, MARRIAGE)
         assert row is not None
         procedure = store.to_schema(row)
-    expected = facet_body(procedure, Facet.processing_time, load_profile(settings.deployment_file))
+    expected = facet_body(procedure, Facet.processing_time, seeded_deployment.profile)
     assert expected is not None
 
     call = action_call(
@@ -211,16 +201,11 @@ def test_a_call_without_a_tracker_is_a_bad_request(client: TestClient) -> None:
 
 
 def test_a_tracking_system_that_is_down_gets_an_apology_with_the_hotline(
-    seeded_deployment: Deployment, hotline: str
+    seeded_deployment: Services, hotline: str
 ) -> None:
-    settings, _, service = seeded_deployment
-    broken = settings.model_copy(
-        update={
-            "dossier_provider": "tests.integration.test_action_webhook:UnreachableTrackingProvider"
-        }
-    )
+    broken = dataclasses.replace(seeded_deployment, dossiers=UnreachableTrackingProvider())
     call = action_call("action_dossier_status", f"hồ sơ {DEMO_CODE} sao rồi", "ask_dossier_status")
-    with TestClient(create_app(broken, service)) as client:
+    with TestClient(create_app(broken)) as client:
         response = client.post("/webhook", json=call)
     assert response.status_code == 200
     text = texts(response.json())
@@ -232,11 +217,11 @@ def test_a_tracking_system_that_is_down_gets_an_apology_with_the_hotline(
 
 
 def test_an_action_that_fails_unexpectedly_gets_an_apology_with_the_hotline(
-    seeded_deployment: Deployment, hotline: str
+    seeded_deployment: Services, hotline: str
 ) -> None:
-    settings, _, _ = seeded_deployment
+    broken = dataclasses.replace(seeded_deployment, search=BrokenSearch())  # type: ignore[arg-type]
     call = action_call("action_answer_procedure", "làm căn cước cần gì", "ask_documents")
-    with TestClient(create_app(settings, BrokenSearch())) as client:  # type: ignore[arg-type]
+    with TestClient(create_app(broken)) as client:
         response = client.post("/webhook", json=call)
     assert response.status_code == 200
     text = texts(response.json())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.evaluation import evaluate, read_questions
+from knowledge_base.retrieval.evaluation import evaluate, read_questions
 from tests.conftest import CATALOGUE_FILE, DEVSET_FILE, NATIONAL_FILE, require_shared
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
@@ -17,25 +17,19 @@ pytestmark = [pytest.mark.app, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def national(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
     """A deployment with the whole national catalogue imported and indexed."""
-    from knowledge_base.db import make_engine, session_factory, upgrade_database
     from knowledge_base.importers.runner import import_path
-    from knowledge_base.retrieval.service import SearchService
-    from knowledge_base.settings import Settings
-    from tests.conftest import MODEL_DIR
+    from tests.conftest import deployment_settings
+    from tthc.services import build_services
 
     require_shared(NATIONAL_FILE)
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("national"), embedding_model=str(MODEL_DIR)
+    services = build_services(
+        deployment_settings(tmp_path_factory.mktemp("national")), encoder=encoder
     )
-    upgrade_database(settings.resolved_database_url)
-    engine = make_engine(settings.resolved_database_url)
-    sessions = session_factory(engine)
-    report = import_path(NATIONAL_FILE, sessions)
-    service = SearchService(settings, encoder)
-    with sessions() as session:
-        service.reindex(session)
-    yield sessions, service, report
-    engine.dispose()
+    services.upgrade_database()
+    report = import_path(NATIONAL_FILE, services.sessions)
+    services.search.reindex()
+    yield services.sessions, services.search, report
+    services.close()
 
 
 def test_every_national_record_is_imported(national) -> None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from knowledge_base.api.app import create_app
+from tthc.api.main import create_app
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def client(seeded_deployment):  # type: ignore[no-untyped-def]
-    settings, _, service = seeded_deployment
-    with TestClient(create_app(settings, service)) as client:
+    with TestClient(create_app(seeded_deployment)) as client:
         yield client
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat_format import MAX_MESSAGE_CHARS, split_message
+from vntext.chat_format import MAX_MESSAGE_CHARS, split_message
 
 
 def test_a_short_answer_is_one_message() -> None:

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from bot.text_normalization import fold_diacritics, has_diacritics, normalize
+from vntext.normalization import fold_diacritics, has_diacritics, normalize
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_text_typed_without_diacritics_is_recognised() -> None:
 
 def test_shared_code_imports_nothing_heavy() -> None:
     probe = (
-        "import sys, bot.text_normalization; "
+        "import sys, vntext.normalization; "
         "print(','.join(sorted({m.split('.')[0] for m in sys.modules})))"
     )
     loaded = set(

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from actions.answers import Facet, answer, facet_body
-from knowledge_base.deployment import DeploymentProfile
+from actions.answers import answer, facet_body
+from actions.deployment import DeploymentProfile
+from actions.facets import Facet
 from knowledge_base.schemas import (
     DossierDocument,
     LegalBasis,
@@ -240,7 +241,7 @@ def test_a_procedure_without_an_online_channel_cannot_be_done_online() -> None:
     assert body is not None
     assert "chưa có cách nộp trực tuyến" in body
     assert "nộp trực tuyến được" not in body
-    assert body.endswith("Bạn có thể nộp theo cách: Trực tiếp, Dịch vụ bưu chính.")
+    assert body.endswith("Anh/chị có thể nộp theo cách: Trực tiếp, Dịch vụ bưu chính.")
 
 
 def test_a_procedure_without_channels_says_online_submission_is_missing() -> None:
@@ -272,5 +273,5 @@ def test_a_commune_procedure_names_the_citizens_commune() -> None:
     commune = full_procedure(levels=["Cấp xã"])
     body = facet_body(commune, Facet.where_to_submit, profile(), place="phường Kinh Bắc")
     assert body is not None
-    assert "Với bạn ở phường Kinh Bắc: đó là cơ quan cấp xã của phường Kinh Bắc." in body
+    assert "Với anh/chị ở phường Kinh Bắc: đó là cơ quan cấp xã của phường Kinh Bắc." in body
     assert SERVICE_CENTRE not in body

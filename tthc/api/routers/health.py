@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from knowledge_base import store
-from knowledge_base.api.deps import SearchDep, SessionDep
-from knowledge_base.api.schemas import Health
 from knowledge_base.retrieval.index import IndexMissing
+from tthc.api.deps import SearchDep, SessionDep
+from tthc.api.schemas import Health
 
 router = APIRouter(tags=["health"])
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from knowledge_base.retrieval.hybrid import SearchResult
+from knowledge_base.retrieval.results import SearchResult
 
 SearchFunction = Callable[[str, int, str], SearchResult]
 

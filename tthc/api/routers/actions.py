@@ -12,33 +12,23 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import (
     ActionExecutionRejection,
     ActionMissingDomainException,
     ActionNotFoundException,
 )
 
-from actions.actions import ACTIONS, Services
 from actions.messages import internal_error
+from tthc.api.deps import ActionExecutorDep, ProfileDep
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["rasa actions"])
 
 
-def build_executor(services: Services) -> ActionExecutor:
-    executor = ActionExecutor()
-    for action_class in ACTIONS:
-        executor.register_action(action_class(services))
-    return executor
-
-
-def _executor(request: Request) -> ActionExecutor:
-    return request.app.state.action_executor
-
-
 @router.post("/webhook", summary="Run a Rasa custom action")
-async def run_action(request: Request) -> JSONResponse:
+async def run_action(
+    request: Request, executor: ActionExecutorDep, profile: ProfileDep
+) -> JSONResponse:
     try:
         action_call: Any = await request.json()
     except ValueError:
@@ -50,7 +40,7 @@ async def run_action(request: Request) -> JSONResponse:
     ):
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
     try:
-        result = await _executor(request).run(action_call)
+        result = await executor.run(action_call)
     except ActionNotFoundException as error:
         return JSONResponse({"error": error.message, "action_name": error.action_name}, 404)
     except ActionExecutionRejection as error:
@@ -60,7 +50,6 @@ async def run_action(request: Request) -> JSONResponse:
     except Exception:
         # The citizen gets an apology and the human channel, never a trace.
         logger.exception("Action %s failed", action_call.get("next_action"))
-        profile = request.app.state.profile
         return JSONResponse({"events": [], "responses": [{"text": internal_error(profile)}]})
     if result is None:
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
@@ -68,5 +57,5 @@ async def run_action(request: Request) -> JSONResponse:
 
 
 @router.get("/actions", summary="List the custom actions")
-async def list_actions(request: Request) -> list[dict[str, str]]:
-    return [item.model_dump() for item in _executor(request).list_actions()]
+async def list_actions(executor: ActionExecutorDep) -> list[dict[str, str]]:
+    return [item.model_dump() for item in executor.list_actions()]

@@ -1,23 +1,22 @@
 """The demo public-service portal page at / and the widget's settings.
 
-The widget's own files (connectors/webchat/) are served at /widget/; a province's real
-portal embeds the same script tag this page uses.
+The widget's own files (``tthc/widget/``) are served at /widget/; a province's real
+portal embeds the same script tag this page uses. The widget talks to the Rasa server's
+portal channel (``connectors/portal.py``).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from knowledge_base.api.deps import ProfileDep, SettingsDep
-from knowledge_base.api.schemas import WidgetConfig
-from knowledge_base.settings import PROJECT_ROOT, Settings
+from tthc.api.deps import ProfileDep, SettingsDep
+from tthc.api.schemas import WidgetConfig
+from tthc.settings import PACKAGE_DIR, Settings
 
-WIDGET_DIR = PROJECT_ROOT / "connectors" / "webchat"
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+WIDGET_DIR = PACKAGE_DIR / "widget"
+templates = Jinja2Templates(directory=PACKAGE_DIR / "api" / "templates")
 
 router = APIRouter(tags=["portal"])
 

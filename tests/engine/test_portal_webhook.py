@@ -1,0 +1,115 @@
+"""The portal widget's channel in process: Rasa's Sanic app with the channel on and a
+scripted agent behind it (the end-to-end twin is tests/channels/test_portal_channel.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from connectors.messages import ANSWER_FAILED
+from connectors.portal import PortalInput
+from tests.engine.conftest import ScriptedAgent, channel_client
+
+pytestmark = pytest.mark.engine
+
+URL = "/webhooks/portal/webhook"
+SENDER = "3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e"
+
+
+def lines(body: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in body.splitlines() if line]
+
+
+def post(agent: ScriptedAgent, *bodies: Any, channel: PortalInput | None = None) -> list[Any]:
+    """POST each body in turn to one channel; the responses, in order."""
+
+    async def go() -> list[Any]:
+        async with channel_client(channel or PortalInput(), agent) as client:
+            responses = []
+            for body in bodies:
+                content = body if isinstance(body, bytes) else json.dumps(body).encode()
+                responses.append(await client.post(URL, content=content))
+            return responses
+
+    return asyncio.run(go())
+
+
+def message(text: str, message_id: str = "m-1", sender: str = SENDER) -> dict[str, str]:
+    return {"sender": sender, "message": text, "message_id": message_id}
+
+
+def test_an_answer_streams_as_json_lines_after_a_head_line() -> None:
+    agent = ScriptedAgent("Thủ tục: Đăng ký khai sinh (mã 1.001193)", "Hồ sơ gồm: …")
+    (response,) = post(agent, message("làm giấy khai sinh cần gì"))
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    assert lines(response.text) == [
+        {"reply": {"message_id": "m-1", "replayed": False}},
+        {"text": "Thủ tục: Đăng ký khai sinh (mã 1.001193)"},
+        {"text": "Hồ sơ gồm: …"},
+    ]
+
+
+def test_the_message_reaches_rasa_as_the_portal_sender_with_its_id() -> None:
+    agent = ScriptedAgent("Dạ.")
+    post(agent, message("lệ phí làm hộ chiếu", message_id="m-42"))
+    (received,) = agent.messages
+    assert (received.sender_id, received.text, received.message_id) == (
+        f"portal:{SENDER}",
+        "lệ phí làm hộ chiếu",
+        "m-42",
+    )
+    assert received.input_channel == "portal"
+
+
+def test_a_retry_of_the_same_message_is_replayed_not_asked_again() -> None:
+    agent = ScriptedAgent("Thời hạn giải quyết: 8 ngày làm việc")
+    first, retry = post(agent, message("mất bao lâu"), message("mất bao lâu"))
+    assert len(agent.messages) == 1
+    assert lines(retry.text)[0] == {"reply": {"message_id": "m-1", "replayed": True}}
+    assert lines(retry.text)[1:] == lines(first.text)[1:]
+
+
+def test_a_new_message_id_is_a_new_question() -> None:
+    agent = ScriptedAgent("Dạ.")
+    post(agent, message("mất bao lâu", "m-1"), message("mất bao lâu", "m-2"))
+    assert len(agent.messages) == 2
+
+
+def test_a_failure_while_answering_gets_an_apology_line() -> None:
+    (response,) = post(ScriptedAgent(fails=True), message("làm căn cước cần gì"))
+    assert response.status_code == 200
+    assert lines(response.text)[1:] == [{"text": ANSWER_FAILED}]
+    assert "DIETClassifier" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"{not json", "the body must be JSON"),
+        (b"[]", "the body must be a JSON object"),
+        (message("xin chào", sender="default"), "sender must be 16-64"),
+        (message("xin chào", sender="zalo:2468458835296117922"), "sender must be 16-64"),
+        (message("xin chào", message_id="m 1"), "message_id must be"),
+        (message("   "), "message must be non-empty text"),
+        ({"sender": SENDER, "message": 42, "message_id": "m-1"}, "message must be non-empty"),
+    ],
+)
+def test_a_malformed_request_is_refused_with_a_reason(body: Any, reason: str) -> None:
+    agent = ScriptedAgent("Dạ.")
+    (response,) = post(agent, body)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(reason)
+    assert agent.messages == []
+
+
+def test_a_message_over_the_configured_length_is_refused() -> None:
+    channel = PortalInput.from_credentials({"max_message_chars": 50})
+    agent = ScriptedAgent("Dạ.")
+    (response,) = post(agent, message("tôi muốn hỏi " * 10), channel=channel)
+    assert response.status_code == 400
+    assert "longer than 50 characters" in response.json()["error"]
+    assert agent.messages == []

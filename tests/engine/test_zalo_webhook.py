@@ -1,0 +1,164 @@
+"""The Zalo OA channel in process: Rasa's Sanic app with the channel on, a scripted agent
+behind it and the fake Zalo API (real HTTP on loopback) in front of the answers. The
+end-to-end twin, through the trained model, is tests/channels/test_zalo_channel.py."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.messages import TEXT_ONLY
+from connectors.zalo import signature
+from connectors.zalo.channel import ZaloInput
+from tests.engine.conftest import ScriptedAgent, channel_client
+from tests.fakes.zalo_api import FakeZaloApi
+
+pytestmark = pytest.mark.engine
+
+URL = "/webhooks/zalo/webhook"
+SECRET = "oa-secret-key-for-tests"
+USER = "2468458835296117922"
+
+
+@pytest.fixture
+def zalo() -> Iterator[FakeZaloApi]:
+    api = FakeZaloApi()
+    yield api
+    api.close()
+
+
+def channel(zalo: FakeZaloApi, tmp_path: Path, **overrides: Any) -> ZaloInput:
+    credentials = zalo.channel_credentials(SECRET, str(tmp_path / "tokens.json"))
+    return ZaloInput.from_credentials({**credentials, **overrides})
+
+
+def text_event(zalo: FakeZaloApi, text: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "app_id": zalo.app_id,
+        "event_name": "user_send_text",
+        "timestamp": str(int(time.time() * 1000)),
+        "sender": {"id": USER},
+        "recipient": {"id": "579745863508352884"},
+        "message": {"text": text, "msg_id": uuid.uuid4().hex},
+        **fields,
+    }
+
+
+def signed(body: dict[str, Any], secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    mac = signature.header_value(str(body["app_id"]), raw, str(body["timestamp"]), secret)
+    return raw, {"Content-Type": "application/json", signature.HEADER: mac}
+
+
+def deliver(
+    zalo: FakeZaloApi,
+    channel: ZaloInput,
+    agent: ScriptedAgent,
+    *requests: tuple[bytes, dict[str, str]],
+    answers: int = 0,
+) -> list[Any]:
+    """POST the webhooks, then wait (in the server's loop) until ``answers`` sends arrived."""
+
+    async def go() -> list[Any]:
+        async with channel_client(channel, agent) as client:
+            responses = [await client.post(URL, content=raw, headers=h) for raw, h in requests]
+            deadline = time.monotonic() + 10
+            while len(zalo.sends(USER)) < answers and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.1)  # anything extra (a second answer) would arrive by now
+            await channel.client.close()
+            return responses
+
+    return asyncio.run(go())
+
+
+def test_a_signed_text_reaches_rasa_as_the_zalo_user(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Thủ tục: Cấp hộ chiếu phổ thông (mã 2.001702)")
+    (response,) = deliver(
+        zalo, channel(zalo, tmp_path), agent, signed(text_event(zalo, "làm hộ chiếu")), answers=1
+    )
+    assert response.json() == {"status": "accepted"}
+    (received,) = agent.messages
+    assert (received.sender_id, received.text, received.input_channel) == (
+        f"zalo:{USER}",
+        "làm hộ chiếu",
+        "zalo",
+    )
+    assert [s["message"] for s in zalo.sends(USER)] == [
+        {"text": "Thủ tục: Cấp hộ chiếu phổ thông (mã 2.001702)"}
+    ]
+
+
+def test_a_forged_signature_is_refused_and_never_answered(
+    zalo: FakeZaloApi, tmp_path: Path
+) -> None:
+    agent = ScriptedAgent("Dạ.")
+    raw, headers = signed(text_event(zalo, "làm hộ chiếu"), secret="guessed-secret")
+    (response,) = deliver(zalo, channel(zalo, tmp_path), agent, (raw, headers))
+    assert response.status_code == 401
+    assert agent.messages == [] and zalo.sends() == []
+
+
+def test_an_event_for_another_app_is_refused(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    event = text_event(zalo, "làm hộ chiếu", app_id="4318800000000000999")
+    (response,) = deliver(zalo, channel(zalo, tmp_path), agent, signed(event))
+    assert response.status_code == 401
+    assert agent.messages == []
+
+
+def test_a_replayed_old_event_is_refused(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    an_hour_ago = str(int((time.time() - 3600) * 1000))
+    (response,) = deliver(
+        zalo,
+        channel(zalo, tmp_path),
+        agent,
+        signed(text_event(zalo, "làm hộ chiếu", timestamp=an_hour_ago)),
+    )
+    assert response.status_code == 401
+    assert agent.messages == []
+
+
+def test_a_redelivered_event_is_answered_once(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    request = signed(text_event(zalo, "lệ phí hộ chiếu"))
+    first, again = deliver(zalo, channel(zalo, tmp_path), agent, request, request, answers=1)
+    assert first.json() == {"status": "accepted"}
+    assert again.json() == {"status": "duplicate"}
+    assert len(agent.messages) == 1 and len(zalo.sends(USER)) == 1
+
+
+def test_an_image_gets_the_text_only_notice_without_asking_rasa(
+    zalo: FakeZaloApi, tmp_path: Path
+) -> None:
+    agent = ScriptedAgent("Dạ.")
+    event = text_event(zalo, "", event_name="user_send_image")
+    event["message"] = {"msg_id": uuid.uuid4().hex, "attachments": [{"type": "image"}]}
+    deliver(zalo, channel(zalo, tmp_path), agent, signed(event), answers=1)
+    assert agent.messages == []
+    assert [s["message"] for s in zalo.sends(USER)] == [{"text": TEXT_ONLY}]
+
+
+def test_a_body_that_is_not_json_is_a_bad_request(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    (response,) = deliver(
+        zalo, channel(zalo, tmp_path), agent, (b"{not json", {"Content-Type": "text/plain"})
+    )
+    assert response.status_code == 400
+    assert agent.messages == []
+
+
+def test_an_unconfigured_channel_answers_503(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    unconfigured = channel(zalo, tmp_path, oa_secret_key="", app_id="")
+    (response,) = deliver(zalo, unconfigured, agent, signed(text_event(zalo, "xin chào")))
+    assert response.status_code == 503
+    assert agent.messages == []

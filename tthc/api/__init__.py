@@ -1,0 +1,1 @@
+"""The HTTP application: routers per resource, their dependencies and schemas."""

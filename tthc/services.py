@@ -1,0 +1,93 @@
+"""The one place where services are built from settings: the app, the `tthc` command,
+the tests and the benchmarks all start here.
+
+Everything below this package is given what it needs (a database engine, an index
+folder, an embedding configuration, thresholds) and reads no settings of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.actions import ActionServices
+from actions.deployment import DeploymentProfile, load_profile
+from actions.dossier_status import DossierStatusProvider, load_provider
+from knowledge_base.db import make_engine, session_factory, upgrade_database
+from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
+from knowledge_base.retrieval.hybrid import SearchConfig
+from knowledge_base.retrieval.service import SearchService
+from knowledge_base.store import StoreCatalogue
+from tthc.settings import Settings
+
+
+@dataclass
+class Services:
+    """A deployment's services, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    search: SearchService
+    profile: DeploymentProfile
+    dossiers: DossierStatusProvider
+
+    @property
+    def actions(self) -> ActionServices:
+        """What the Rasa custom actions are given."""
+        return ActionServices(
+            search=self.search,
+            sessions=self.sessions,
+            profile=self.profile,
+            dossiers=self.dossiers,
+            clarify_margin=self.settings.clarify_margin,
+        )
+
+    def upgrade_database(self) -> None:
+        upgrade_database(self.settings.resolved_database_url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def embedding_config(settings: Settings) -> EmbeddingConfig:
+    return EmbeddingConfig(
+        model=settings.resolved_embedding_model,
+        query_prompt=settings.query_prompt,
+        passage_prompt=settings.passage_prompt,
+        batch_size=settings.embedding_batch_size,
+        backend=settings.embedding_backend,
+    )
+
+
+def search_config(settings: Settings) -> SearchConfig:
+    return SearchConfig(
+        candidates=settings.search_candidates,
+        min_margin=settings.confidence_margin,
+        min_evidence=settings.confidence_evidence,
+        preferred_levels=tuple(settings.preferred_levels),
+    )
+
+
+def build_services(settings: Settings, encoder: Encoder | None = None) -> Services:
+    """Wire a deployment from its settings; ``encoder`` lets tests share one loaded model
+    (it must embed as the settings say)."""
+    engine = make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    search = SearchService(
+        settings.index_dir,
+        StoreCatalogue(sessions),
+        embedding_config(settings),
+        search_config(settings),
+        encoder=encoder,
+    )
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        search=search,
+        profile=load_profile(settings.deployment_file),
+        dossiers=load_provider(settings.dossier_provider, sessions, settings),
+    )
