@@ -1,0 +1,56 @@
+"""The composition root wires a deployment from its own settings and from nothing else."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MODEL_DIR, deployment_settings
+from tthc.services import build_services
+
+pytestmark = [pytest.mark.app, pytest.mark.slow]
+
+
+def test_search_embeds_with_the_model_its_settings_name_not_the_environments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTHC_EMBEDDING_MODEL", str(tmp_path / "another-model"))
+    services = build_services(deployment_settings(tmp_path / "data"))
+    assert services.search.encoder.name == str(MODEL_DIR)
+    services.close()
+
+
+def test_an_index_built_from_the_settings_is_current_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder
+) -> None:  # type: ignore[no-untyped-def]
+    services = build_services(deployment_settings(tmp_path / "data"), encoder=encoder)
+    services.upgrade_database()
+    services.search.reindex()
+    monkeypatch.setenv("TTHC_EMBEDDING_MODEL", str(tmp_path / "another-model"))
+    assert services.search.is_current()
+    services.close()
+
+
+def test_an_encoder_that_embeds_otherwise_than_the_settings_is_refused(
+    tmp_path: Path, encoder
+) -> None:  # type: ignore[no-untyped-def]
+    settings = deployment_settings(tmp_path / "data").model_copy(
+        update={"passage_prompt": "passage: "}
+    )
+    with pytest.raises(ValueError, match="passage: "):
+        build_services(settings, encoder=encoder)
+
+
+def test_every_search_setting_reaches_the_searcher(tmp_path: Path) -> None:
+    settings = deployment_settings(tmp_path / "data").model_copy(
+        update={
+            "search_candidates": 17,
+            "confidence_margin": 0.11,
+            "confidence_evidence": 2.5,
+            "preferred_levels": ["Cấp tỉnh", "Cấp xã"],
+        }
+    )
+    config = build_services(settings).search.config
+    assert dataclasses.astuple(config)[:4] == (17, 0.11, 2.5, ("Cấp tỉnh", "Cấp xã"))

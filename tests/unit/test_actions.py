@@ -1,0 +1,335 @@
+"""The custom actions in process, in rasa-sdk's own style: a ``Tracker`` and a
+``CollectingDispatcher`` in, the returned events and the dispatched messages out.
+
+The knowledge base is the shipped seed in SQLite; search is scripted, so each test says
+exactly what retrieval found (retrieval itself is tested in tests/integration).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.actions import (
+    ActionAnswerProcedure,
+    ActionDossierStatus,
+    ActionFallback,
+    ActionForgetConversation,
+    ActionRecordFeedback,
+    ActionServices,
+)
+from actions.answers import facet_body
+from actions.deployment import DeploymentProfile, load_profile
+from actions.dossier_status import DossierStatus, LocalTableProvider, load_demo_records
+from actions.facets import Facet
+from knowledge_base import store
+from knowledge_base.db import make_engine, session_factory, upgrade_database
+from knowledge_base.importers.runner import import_path
+from knowledge_base.models import AnswerFeedback
+from knowledge_base.retrieval.query import QueryAnalyzer
+from knowledge_base.retrieval.results import SearchHit, SearchResult
+from knowledge_base.seed import DEMO_DOSSIERS, SEED_PROCEDURES
+from tthc.settings import PACKAGE_DIR
+from vntext.chat_format import MAX_MESSAGE_CHARS
+
+pytestmark = pytest.mark.app
+
+MARRIAGE, BIRTH, ID_CARD_UNDER_14 = "1.000894", "1.001193", "1.014062"
+DEMO_CODE = "000.00.04.H51-250221-0001"
+SENDER = "portal:3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e"
+
+
+class ScriptedSearch:
+    """What retrieval found, chosen by the test."""
+
+    def __init__(self, *hits: tuple[str, float], confident: bool = True) -> None:
+        self.hits = [
+            SearchHit(code, f"Thủ tục {code}", ["Cấp xã"], None, s, s, s) for code, s in hits
+        ]
+        self.confident = confident
+        self.questions: list[str] = []
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        self.questions.append(question)
+        query = QueryAnalyzer.__new__(QueryAnalyzer)
+        return SearchResult(query, self.hits[:top], self.confident, 0.9 if self.confident else 0.1)  # type: ignore[arg-type]
+
+
+class TrackingSystemDown:
+    def lookup(self, receipt_code: str) -> DossierStatus | None:
+        raise ConnectionError("motcua.bacninh.gov.vn: connection refused")
+
+
+@pytest.fixture(scope="module")
+def profile() -> DeploymentProfile:
+    return load_profile(PACKAGE_DIR / "deployment.yml")
+
+
+@pytest.fixture(scope="module")
+def seeded_sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
+    """The seed knowledge base and the demo dossiers, once per module; each test that
+    writes uses a conversation of its own."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('actions') / 'tthc.sqlite3'}"
+    upgrade_database(url)
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    import_path(SEED_PROCEDURES, sessions)
+    with sessions.begin() as session:
+        load_demo_records(session, DEMO_DOSSIERS)
+    yield sessions
+    engine.dispose()
+
+
+def expected(sessions: sessionmaker[Session], code: str, facet: Facet, profile: Any) -> str:
+    """What the record itself says of ``facet`` (answers.py is tested on its own)."""
+    with sessions() as session:
+        row = store.get_procedure(session, code)
+        assert row is not None
+        body = facet_body(store.to_schema(row), facet, profile)
+    assert body is not None
+    return body
+
+
+def services(
+    sessions: sessionmaker[Session], profile: DeploymentProfile, search: Any = None, **extra: Any
+) -> ActionServices:
+    return ActionServices(
+        search=search or ScriptedSearch(),
+        sessions=sessions,
+        profile=profile,
+        dossiers=extra.get("dossiers") or LocalTableProvider(sessions),
+        clarify_margin=0.07,
+    )
+
+
+def tracker(
+    text: str,
+    intent: str,
+    entities: list[dict[str, Any]] | None = None,
+    sender: str = SENDER,
+    **slots: Any,
+) -> Tracker:
+    return Tracker(
+        sender,
+        slots,
+        {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": entities or []},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+
+
+def run(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return events, dispatcher
+
+
+def texts(dispatcher: CollectingDispatcher) -> str:
+    return "\n".join(m["text"] for m in dispatcher.messages if m.get("text"))
+
+
+# -- answering a procedure ---------------------------------------------------------------
+
+
+def test_a_confident_match_answers_the_asked_facet_and_keeps_the_procedure(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    search = ScriptedSearch((MARRIAGE, 1.0), (BIRTH, 0.6))
+    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    events, dispatcher = run(action, tracker("đăng ký kết hôn cần giấy tờ gì", "ask_documents"))
+    assert events == [SlotSet("procedure_code", MARRIAGE), SlotSet("pending_facet", None)]
+    assert f"(mã {MARRIAGE})" in texts(dispatcher)
+    documents = expected(seeded_sessions, MARRIAGE, Facet.documents, profile)
+    assert documents.splitlines()[0] in texts(dispatcher)
+    assert dispatcher.messages[-1]["custom"] == {
+        "answer": {"procedure_code": MARRIAGE, "facet": "documents"}
+    }
+
+
+def test_a_follow_up_question_stays_on_the_procedure_under_discussion(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    search = ScriptedSearch((ID_CARD_UNDER_14, 1.0))
+    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    events, dispatcher = run(
+        action, tracker("mất bao lâu?", "ask_processing_time", procedure_code=MARRIAGE)
+    )
+    assert search.questions == []
+    assert SlotSet("procedure_code", MARRIAGE) in events
+    assert expected(seeded_sessions, MARRIAGE, Facet.processing_time, profile) in texts(dispatcher)
+
+
+def test_close_candidates_are_offered_as_buttons_and_the_facet_waits(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    search = ScriptedSearch((BIRTH, 0.92), (MARRIAGE, 0.9))
+    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    events, dispatcher = run(action, tracker("lệ phí đăng ký hộ tịch", "ask_fee"))
+    assert events == [SlotSet("pending_facet", "fee")]
+    (question,) = dispatcher.messages
+    assert "thủ tục nào" in question["text"]
+    payloads = [
+        json.loads(b["payload"].removeprefix("/choose_procedure")) for b in question["buttons"]
+    ]
+    assert payloads == [{"procedure_code": BIRTH}, {"procedure_code": MARRIAGE}]
+
+
+def test_a_chosen_button_answers_the_facet_that_was_waiting(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = ActionAnswerProcedure(services(seeded_sessions, profile))
+    chosen = [{"entity": "procedure_code", "value": BIRTH}]
+    events, dispatcher = run(
+        action, tracker("/choose_procedure", "choose_procedure", chosen, pending_facet="fee")
+    )
+    assert events == [SlotSet("procedure_code", BIRTH), SlotSet("pending_facet", None)]
+    assert expected(seeded_sessions, BIRTH, Facet.fee, profile) in texts(dispatcher)
+
+
+def test_a_button_naming_an_unknown_procedure_is_not_answered_from_anything(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = ActionAnswerProcedure(services(seeded_sessions, profile))
+    forged = [{"entity": "procedure_code", "value": "9.999999"}]
+    events, dispatcher = run(action, tracker("/choose_procedure", "choose_procedure", forged))
+    assert events == [SlotSet("pending_facet", None)]
+    assert "chưa tìm được thủ tục" in texts(dispatcher)
+    assert profile.hotline in texts(dispatcher)
+
+
+def test_nothing_confident_is_admitted_with_a_person_to_ask(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    search = ScriptedSearch((BIRTH, 0.4), confident=False)
+    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    events, dispatcher = run(action, tracker("thủ tục mở nhà thuốc cần gì", "ask_documents"))
+    assert events == []
+    assert "chưa tìm được thủ tục" in texts(dispatcher)
+    assert profile.hotline in texts(dispatcher)
+    assert "Thủ tục:" not in texts(dispatcher)
+
+
+def test_a_question_word_alone_asks_which_procedure(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = ActionAnswerProcedure(services(seeded_sessions, profile))
+    events, dispatcher = run(action, tracker("lệ phí bao nhiêu?", "ask_fee"))
+    assert events == [SlotSet("pending_facet", "fee")]
+    assert "thủ tục nào" in texts(dispatcher)
+
+
+def test_a_long_answer_arrives_in_chat_sized_messages(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    search = ScriptedSearch((BIRTH, 1.0))
+    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    _, dispatcher = run(action, tracker("làm giấy khai sinh cần những gì", "ask_steps"))
+    sent = [m["text"] for m in dispatcher.messages if m.get("text")]
+    assert sent and all(len(text) <= MAX_MESSAGE_CHARS for text in sent)
+
+
+def test_a_procedure_named_outside_any_intent_gets_its_overview(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    search = ScriptedSearch((MARRIAGE, 1.0))
+    action = ActionFallback(services(seeded_sessions, profile, search))
+    events, dispatcher = run(action, tracker("đăng ký kết hôn", "nlu_fallback"))
+    assert SlotSet("procedure_code", MARRIAGE) in events
+    assert "Cấp thực hiện" in texts(dispatcher)
+
+
+def test_a_message_not_understood_offers_examples_and_a_person(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    search = ScriptedSearch(confident=False)
+    action = ActionFallback(services(seeded_sessions, profile, search))
+    events, dispatcher = run(action, tracker("asdfgh qwerty", "nlu_fallback"))
+    assert events == []
+    assert "chưa hiểu" in texts(dispatcher)
+    assert profile.hotline in texts(dispatcher)
+
+
+# -- dossiers ------------------------------------------------------------------------------
+
+
+def test_a_receipt_code_gets_the_dossiers_status(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = ActionDossierStatus(services(seeded_sessions, profile))
+    events, dispatcher = run(
+        action, tracker(f"tra hồ sơ {DEMO_CODE.lower()} giúp em", "ask_dossier_status")
+    )
+    assert events == [SlotSet("receipt_code", DEMO_CODE)]
+    assert f"Hồ sơ {DEMO_CODE}" in texts(dispatcher)
+    assert "Ngày hẹn trả kết quả: 24/02/2025" in texts(dispatcher)
+
+
+def test_a_mistyped_receipt_code_is_explained_not_looked_up(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = ActionDossierStatus(services(seeded_sessions, profile))
+    events, dispatcher = run(action, tracker("hồ sơ 000.00.04-2502 sao rồi", "ask_dossier_status"))
+    assert events == []
+    assert "chưa đúng định dạng" in texts(dispatcher)
+
+
+def test_a_tracking_system_that_is_down_gets_an_apology_naming_the_code(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = ActionDossierStatus(services(seeded_sessions, profile, dossiers=TrackingSystemDown()))
+    _, dispatcher = run(action, tracker(f"hồ sơ {DEMO_CODE}", "ask_dossier_status"))
+    assert texts(dispatcher).startswith("Xin lỗi anh/chị")
+    assert DEMO_CODE in texts(dispatcher) and "connection refused" not in texts(dispatcher)
+
+
+# -- feedback and forgetting --------------------------------------------------------------
+
+
+def feedback_of(sessions: sessionmaker[Session], sender: str) -> list[tuple[Any, ...]]:
+    with sessions() as session:
+        rows = session.scalars(
+            select(AnswerFeedback).where(AnswerFeedback.conversation_id == sender)
+        )
+        return [(r.helpful, r.procedure_code, r.comment) for r in rows]
+
+
+def test_a_rating_is_kept_with_the_rated_answers_procedure(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = ActionRecordFeedback(services(seeded_sessions, profile))
+    rated = [{"entity": "procedure_code", "value": BIRTH}]
+    sender = "portal:8c1d0e6a-2f4b-4e7a-b3c9-5d6e7f8a9b0c"
+    events, dispatcher = run(
+        action, tracker("👎", "feedback_bad", rated, sender=sender, procedure_code=MARRIAGE)
+    )
+    assert events == []
+    assert feedback_of(seeded_sessions, sender) == [(False, BIRTH, "👎")]
+    assert "ghi nhận" in texts(dispatcher)
+
+
+def test_forgetting_a_conversation_deletes_only_its_own_feedback(
+    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    other = "zalo:2468458835296117922"
+    record = ActionRecordFeedback(services(seeded_sessions, profile))
+    run(record, tracker("cảm ơn, rất hữu ích", "feedback_good", procedure_code=BIRTH))
+    run(record, tracker("hữu ích", "feedback_good", sender=other, procedure_code=BIRTH))
+
+    forget = ActionForgetConversation(services(seeded_sessions, profile))
+    events, dispatcher = run(forget, tracker("", "withdraw", sender=SENDER))
+
+    assert events == [] and dispatcher.messages == []
+    assert feedback_of(seeded_sessions, SENDER) == []
+    assert feedback_of(seeded_sessions, other) == [(True, BIRTH, "hữu ích")]
