@@ -2,7 +2,8 @@
 hand-offs, and the words around the facts of a procedure (``answers.py`` puts the facts).
 
 The assistant calls itself "tôi" and the citizen "anh/chị", as a provincial public-service
-centre's staff do at the counter and on its hotline (README, "How the assistant speaks").
+centre's staff do at the counter and on its hotline (docs/architecture.md, "What the
+assistant says").
 The province's details come from the deployment profile; nothing here repeats what the
 citizen typed except a validated code or a cleaned place name.
 """

@@ -42,26 +42,22 @@ def comparable(text: str) -> str:
 
 def prepare(data_dir: Path):  # type: ignore[no-untyped-def]
     """A deployment holding the national catalogue, indexed."""
-    from knowledge_base.db import make_engine, session_factory, upgrade_database
     from knowledge_base.importers.runner import import_path
-    from knowledge_base.retrieval.service import SearchService
     from knowledge_base.store import count_procedures
+    from tthc.services import build_services
     from tthc.settings import Settings
 
-    settings = Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR))
-    upgrade_database(settings.resolved_database_url)
-    sessions = session_factory(make_engine(settings.resolved_database_url))
-    service = SearchService(settings)
-    with sessions() as session:
+    services = build_services(Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR)))
+    services.upgrade_database()
+    with services.sessions() as session:
         empty = count_procedures(session) == 0
     if empty:
         print(f"Importing {NATIONAL.name} into {data_dir} (once)…", file=sys.stderr)
-        import_path(NATIONAL, sessions)
-    with sessions() as session:
-        if not service.is_current(session):
-            print("Building the index…", file=sys.stderr)
-            service.reindex(session)
-    return settings, service
+        import_path(NATIONAL, services.sessions)
+    if not services.search.is_current():
+        print("Building the index…", file=sys.stderr)
+        services.search.reindex()
+    return services
 
 
 def turns_of(item: dict) -> list[tuple[str, str, list[str]]]:
@@ -118,9 +114,9 @@ def main() -> None:
     from tthc.api.main import create_app
     from tthc.rasa_server import running_assistant
 
-    settings, service = prepare(args.data_dir)
+    services = prepare(args.data_dir)
     items = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
-    with running_assistant(settings, create_app(settings, service)) as running:
+    with running_assistant(services.settings, create_app(services)) as running:
         url = running.rasa_url
         results = [result for item in items for result in replay(url, item)]
 

@@ -27,18 +27,16 @@ DEVSET = ROOT / "tests" / "data" / "devset.jsonl"
 BUILD_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
-from knowledge_base.db import session_factory, session_scope, upgrade_database
 from knowledge_base.importers.runner import import_path
-from knowledge_base.retrieval.service import SearchService
+from tthc.services import build_services
 from tthc.settings import get_settings
 
 started = time.perf_counter()
-upgrade_database()
-report = import_path(Path(sys.argv[1]), session_factory())
+services = build_services(get_settings())
+services.upgrade_database()
+report = import_path(Path(sys.argv[1]), services.sessions)
 imported = time.perf_counter()
-service = SearchService(get_settings())
-with session_scope() as session:
-    service.reindex(session)
+services.search.reindex()
 built = time.perf_counter()
 print(json.dumps({
     "records": report.created + report.updated + report.unchanged,
@@ -69,10 +67,10 @@ def search_latency(data_dir: Path, rounds: int) -> dict[str, float]:
     os.environ.setdefault(
         "TTHC_EMBEDDING_MODEL", str(ROOT / ".data" / "models" / "multilingual-e5-small")
     )
-    from knowledge_base.retrieval.service import SearchService
+    from tthc.services import build_services
     from tthc.settings import get_settings
 
-    service = SearchService(get_settings())
+    service = build_services(get_settings()).search
     questions = [json.loads(line)["question"] for line in DEVSET.read_text().splitlines() if line]
     for question in questions[:10]:
         service.search(question)

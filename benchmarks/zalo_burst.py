@@ -108,6 +108,7 @@ def main() -> None:
 
     from tthc.api.main import create_app
     from tthc.rasa_server import running_assistant
+    from tthc.services import build_services
     from tthc.settings import get_settings
 
     settings = get_settings()
@@ -123,7 +124,7 @@ def main() -> None:
             }
         )
     )
-    with running_assistant(settings, create_app(settings), credentials) as running:
+    with running_assistant(settings, create_app(build_services(settings)), credentials) as running:
         url = f"{running.rasa_url}/webhooks/zalo/webhook"
         # Warm-up, and how many API messages one answer to each question takes.
         per_question: dict[str, int] = {}
