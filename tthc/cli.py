@@ -256,7 +256,7 @@ def serve(
         f"  search:  http://{host}:{port}/api/search?q=lam+can+cuoc+can+gi\n"
         f"  docs:    http://{host}:{port}/docs\n"
         f"  health:  http://{host}:{port}/healthz\n"
-        "Ctrl-C stops both."
+        + ("Ctrl-C stops both." if rasa is not None else "Ctrl-C stops it (no Rasa server).")
     )
     try:
         uvicorn.run("tthc.api.main:create_app", factory=True, host=host, port=port)

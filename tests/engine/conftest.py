@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from types import SimpleNamespace
 from typing import Any
@@ -10,7 +10,17 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.fakes.zalo_api import FakeZaloApi
+
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, emptied by nobody else
+
+
+@pytest.fixture
+def zalo() -> Iterator[FakeZaloApi]:
+    """The fake Zalo OA API on a free loopback port, for one test."""
+    api = FakeZaloApi()
+    yield api
+    api.close()
 
 
 @pytest.fixture

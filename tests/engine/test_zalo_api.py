@@ -6,7 +6,6 @@ import asyncio
 import json
 import multiprocessing
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,6 @@ from tests.fakes.zalo_api import FakeZaloApi
 pytestmark = pytest.mark.engine
 
 CITIZEN = {"user_id": "2468458835296117922"}
-
-
-@pytest.fixture
-def zalo() -> Iterator[FakeZaloApi]:
-    api = FakeZaloApi()
-    yield api
-    api.close()
 
 
 def client_for(zalo: FakeZaloApi, token_file: Path) -> ZaloClient:

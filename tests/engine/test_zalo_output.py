@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.engine
 
 USER = "2468458835296117922"
 CHOICE = '/choose_procedure{"procedure_code": "1.001"}'
-
-
-@pytest.fixture
-def zalo() -> Iterator[FakeZaloApi]:
-    api = FakeZaloApi()
-    yield api
-    api.close()
 
 
 def output_for(zalo: FakeZaloApi, tmp_path, buttons: OfferedButtons) -> ZaloOutput:  # type: ignore[no-untyped-def]

@@ -8,7 +8,6 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +24,6 @@ pytestmark = pytest.mark.engine
 URL = "/webhooks/zalo/webhook"
 SECRET = "oa-secret-key-for-tests"
 USER = "2468458835296117922"
-
-
-@pytest.fixture
-def zalo() -> Iterator[FakeZaloApi]:
-    api = FakeZaloApi()
-    yield api
-    api.close()
 
 
 def channel(zalo: FakeZaloApi, tmp_path: Path, **overrides: Any) -> ZaloInput:
