@@ -1,4 +1,5 @@
-"""Rasa custom actions, run by the app at /webhook (``tthc/api/routers/actions.py``).
+"""Rasa custom actions, run by the app at /webhook (``tthc/api/routers/action_endpoint.py``
+serves rasa-sdk's executor there).
 
 Each action gets its services (search, database, deployment profile) when it is built,
 so the embedding model and the index are loaded once for all conversations.

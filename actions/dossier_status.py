@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy import select
@@ -71,10 +71,10 @@ class LocalTableProvider:
 
 
 def load_provider(
-    name: str, sessions: sessionmaker[Session], settings: object
+    name: str, sessions: sessionmaker[Session], settings: Any
 ) -> DossierStatusProvider:
-    """The provider ``name``d by the settings: ``local`` or ``package.module:ClassName``,
-    a class built with the deployment's settings."""
+    """The provider called ``name`` (``TTHC_DOSSIER_PROVIDER``): ``local``, or a province's
+    ``package.module:ClassName``, which is built with the deployment's ``settings``."""
     if name == "local":
         return LocalTableProvider(sessions)
     module_name, _, class_name = name.partition(":")

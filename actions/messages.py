@@ -3,9 +3,8 @@ hand-offs, and the words around the facts of a procedure (``answers.py`` puts th
 
 The assistant calls itself "tôi" and the citizen "anh/chị", as a provincial public-service
 centre's staff do at the counter and on its hotline (docs/architecture.md, "What the
-assistant says").
-The province's details come from the deployment profile; nothing here repeats what the
-citizen typed except a validated code or a cleaned place name.
+assistant says"). The province's details come from the deployment profile; nothing here
+repeats what the citizen typed except a validated code or a cleaned place name.
 """
 
 from __future__ import annotations
@@ -92,7 +91,7 @@ def submission_step(step: str) -> str:
 
 
 def commune_level_here(place: str) -> str:
-    return f"Với anh/chị ở {place}: đó là cơ quan cấp xã của {place}."
+    return f"Anh/chị ở {place} thì nộp tại cơ quan cấp xã của {place}."
 
 
 def province_level_here(profile: DeploymentProfile) -> str:
@@ -175,8 +174,8 @@ def ask_which(facet: Facet) -> str:
 
 def not_found(profile: DeploymentProfile) -> str:
     return (
-        "Xin lỗi anh/chị, tôi chưa tìm được thủ tục khớp với câu hỏi trong cơ sở dữ liệu, "
-        "nên không dám trả lời để tránh sai.\n"
+        "Xin lỗi, tôi chưa tìm được thủ tục khớp với câu hỏi của anh/chị trong cơ sở dữ "
+        "liệu, nên không dám trả lời để tránh sai.\n"
         f"Anh/chị thử hỏi lại với tên thủ tục cụ thể hơn, ví dụ: {EXAMPLES}\n\n"
         f"Hoặc để được cán bộ hướng dẫn:\n{_human_channels(profile)}"
     )
@@ -184,8 +183,8 @@ def not_found(profile: DeploymentProfile) -> str:
 
 def not_understood(profile: DeploymentProfile) -> str:
     return (
-        "Xin lỗi anh/chị, tôi chưa hiểu câu hỏi. Tôi trả lời các câu hỏi về thủ tục hành "
-        f"chính, ví dụ: {EXAMPLES}\n\n"
+        "Xin lỗi, tôi chưa hiểu câu hỏi của anh/chị. Tôi trả lời các câu hỏi về thủ tục "
+        f"hành chính, ví dụ: {EXAMPLES}\n\n"
         f"Nếu cần người hỗ trợ:\n{_human_channels(profile)}"
     )
 
@@ -195,7 +194,7 @@ def out_of_scope(profile: DeploymentProfile) -> str:
         "Xin lỗi anh/chị, tôi chỉ hỗ trợ tra cứu thủ tục hành chính và dịch vụ công của "
         f"tỉnh {profile.province}, nên không trả lời được câu hỏi này.\n"
         f"Anh/chị có thể hỏi tôi, ví dụ: {EXAMPLES}\n"
-        f"Cần hỗ trợ khác, anh/chị gọi tổng đài {profile.hotline}."
+        f"Nếu cần hỗ trợ khác, anh/chị vui lòng gọi tổng đài {profile.hotline}."
     )
 
 
@@ -218,8 +217,9 @@ def thanks_for_feedback(helpful: bool, profile: DeploymentProfile) -> str:
     if helpful:
         return "Cảm ơn anh/chị đã phản hồi! Anh/chị cần hỏi thêm thủ tục nào cứ nhắn cho tôi nhé."
     return (
-        "Xin lỗi anh/chị vì câu trả lời chưa đúng ý. Tôi đã ghi nhận để cán bộ rà soát lại.\n"
-        "Anh/chị có thể hỏi lại cụ thể hơn (tên thủ tục và điều cần biết), hoặc liên hệ:\n"
+        "Xin lỗi vì câu trả lời chưa đúng ý anh/chị. Tôi đã ghi nhận để cán bộ rà soát lại.\n"
+        "Anh/chị có thể hỏi lại cụ thể hơn (tên thủ tục và điều anh/chị cần biết), hoặc "
+        "liên hệ:\n"
         f"{_human_channels(profile)}"
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from knowledge_base import models, schemas
-from knowledge_base.retrieval.service import Corpus
+from knowledge_base.retrieval.corpus import Corpus
 from knowledge_base.retrieval.views import IndexedProcedure
 
 _LOAD_ALL = (
@@ -182,7 +182,7 @@ def knowledge_base_wording(rows: list[models.Procedure]) -> list[str]:
 
 
 class StoreCatalogue:
-    """The active procedures as search indexes them (``retrieval.service.Catalogue``)."""
+    """The active procedures as search indexes them (``retrieval.corpus.Catalogue``)."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,12 @@ DEVSET_FILE = ROOT / "tests" / "data" / "devset.jsonl"
 MODEL_DIR = ROOT / ".data" / "models" / "multilingual-e5-small"
 
 
+# A developer's own deployment settings (TTHC_DATABASE_URL pointing at a real database...)
+# must not reach the tests' throw-away deployments, nor the servers they start.
+for _name in [name for name in os.environ if name.startswith("TTHC_")]:
+    del os.environ[_name]
+
+
 def require_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: this test reads the real data in ../shared/data")
@@ -24,10 +31,11 @@ def require_shared(path: Path) -> Path:
 
 
 def deployment_settings(data_dir: Path):  # type: ignore[no-untyped-def]
-    """Settings of a throw-away deployment: its own SQLite file and index folder."""
+    """Settings of a throw-away deployment: its own SQLite file and index folder, whatever
+    this machine's environment or ``.env`` file says."""
     from tthc.settings import Settings
 
-    return Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR))
+    return Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR), _env_file=None)
 
 
 @pytest.fixture

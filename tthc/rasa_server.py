@@ -53,8 +53,9 @@ def start(
     """
     if not settings.engine_python.exists():
         raise FileNotFoundError(
-            f"The engine environment is not installed at {settings.engine_python}; run "
-            "`make run` (or `make .venv-engine/.installed`) to set it up."
+            f"The engine environment is not installed at {settings.engine_python}. In a "
+            "checkout, `make run` sets it up; an installed package serves the app alone "
+            "(`tthc serve --no-engine`) beside a Rasa server run from a checkout."
         )
     if not settings.rasa_model.exists():
         raise FileNotFoundError(

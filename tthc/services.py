@@ -8,6 +8,7 @@ folder, an embedding configuration, thresholds) and reads no settings of its own
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,17 +26,27 @@ from tthc.settings import Settings
 
 @dataclass
 class Services:
-    """A deployment's services, built once per process."""
+    """A deployment's services, built once per process.
+
+    The deployment profile and the dossier provider are read at first use, so a command
+    that needs neither (`tthc db upgrade`, `tthc kb import`) does not depend on them.
+    """
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
     search: SearchService
-    profile: DeploymentProfile
-    dossiers: DossierStatusProvider
+
+    @cached_property
+    def profile(self) -> DeploymentProfile:
+        return load_profile(self.settings.deployment_file)
+
+    @cached_property
+    def dossiers(self) -> DossierStatusProvider:
+        return load_provider(self.settings.dossier_provider, self.sessions, self.settings)
 
     @property
-    def actions(self) -> ActionServices:
+    def action_services(self) -> ActionServices:
         """What the Rasa custom actions are given."""
         return ActionServices(
             search=self.search,
@@ -83,11 +94,4 @@ def build_services(settings: Settings, encoder: Encoder | None = None) -> Servic
         search_config(settings),
         encoder=encoder,
     )
-    return Services(
-        settings=settings,
-        engine=engine,
-        sessions=sessions,
-        search=search,
-        profile=load_profile(settings.deployment_file),
-        dossiers=load_provider(settings.dossier_provider, sessions, settings),
-    )
+    return Services(settings=settings, engine=engine, sessions=sessions, search=search)

@@ -1,7 +1,7 @@
 """Alembic environment: migrates the database it is given.
 
 `tthc db upgrade` (``db.upgrade_database``) passes the settings' URL; the ``alembic``
-command reads ``sqlalchemy.url`` from alembic.ini or ``-x url=...``.
+command is given one with ``-x url=...`` (see alembic.ini).
 """
 
 from __future__ import annotations

@@ -31,8 +31,9 @@ def by_maximum(values: np.ndarray) -> np.ndarray:
 
 
 def fuse(dense: np.ndarray, lexical: np.ndarray, dense_weight: float, mode: str) -> np.ndarray:
-    """One score per candidate from normalised evidence (dense clipped at zero, lexical
-    divided by its maximum); ``mode`` dense or lexical gives a single retriever's."""
+    """One score per candidate from evidence the caller normalised (dense similarities
+    clipped at zero, BM25 scores ``by_maximum``); ``mode`` dense or lexical gives a single
+    retriever's."""
     if mode == "dense":
         return dense
     if mode == "lexical":

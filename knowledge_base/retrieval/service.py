@@ -3,18 +3,17 @@ index.
 
 The service notices a new build (the ``CURRENT`` pointer changed, e.g. after `tthc kb
 reindex` in another process) and loads it before the next search; searches in flight keep
-the index they started with. It reads procedures through ``Catalogue``, a narrow interface
-the store implements, and never touches the database itself.
+the index they started with. It reads procedures through ``Catalogue`` (``corpus.py``),
+which the store implements, and never touches the database itself.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
+from knowledge_base.retrieval.corpus import Catalogue
 from knowledge_base.retrieval.hybrid import HybridSearcher, SearchConfig
 from knowledge_base.retrieval.index import (
     FORMAT_VERSION,
@@ -24,27 +23,11 @@ from knowledge_base.retrieval.index import (
     load_index,
 )
 from knowledge_base.retrieval.results import SearchResult
-from knowledge_base.retrieval.views import IndexedProcedure
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """What an index is built from."""
-
-    procedures: list[IndexedProcedure]
-    # Everyday wording of the knowledge base (documents, results, applicants), from which
-    # questions typed without diacritics get them back.
-    wording: list[str]
-    # Changes whenever an indexed procedure does (see ``store.kb_version``).
-    version: str
-
-
-class Catalogue(Protocol):
-    """Where the procedures to index come from (the store, in the app)."""
-
-    def corpus(self) -> Corpus: ...
-
-    def version(self) -> str: ...
+def embeds_as(config: EmbeddingConfig) -> tuple[str, str, str]:
+    """What decides the vectors: the model and its two prompts (not batch size or backend)."""
+    return config.model, config.query_prompt, config.passage_prompt
 
 
 class SearchService:
@@ -57,9 +40,10 @@ class SearchService:
         encoder: Encoder | None = None,
     ) -> None:
         """``encoder``, when given (tests share one), must embed as ``embedding`` says."""
-        if encoder is not None and encoder.config != embedding:
+        if encoder is not None and embeds_as(encoder.config) != embeds_as(embedding):
             raise ValueError(
-                f"the encoder embeds with {encoder.config}, the service was told {embedding}"
+                f"the encoder embeds with {embeds_as(encoder.config)}, the service was told "
+                f"{embeds_as(embedding)}"
             )
         self.index_root = index_root
         self.catalogue = catalogue

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import jsonschema
 import pytest
 
 from bot import action_reply_schema, launcher
 
 pytestmark = pytest.mark.engine
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SPEC = {
     "type": "object",
@@ -24,21 +30,29 @@ def compiled_check():  # type: ignore[no-untyped-def]
 
 
 def test_importing_the_components_changes_nothing_process_wide() -> None:
-    jsonschema.validate = action_reply_schema._original_validate
-    import bot.normalizer
-    import bot.tokenizer  # noqa: F401
-
-    assert jsonschema.validate is action_reply_schema._original_validate
+    # A fresh interpreter: this one imported the components long ago.
+    probe = (
+        "import jsonschema; original = jsonschema.validate; "
+        "import bot.normalizer, bot.tokenizer; "
+        "print(jsonschema.validate is original)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True"
 
 
 def test_the_launcher_installs_the_compiled_check_before_rasa_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     jsonschema.validate = action_reply_schema._original_validate
-    seen: list[object] = []
-    monkeypatch.setattr("rasa.__main__.main", lambda: seen.append(jsonschema.validate))
+    seen: list[tuple[object, list[str]]] = []
+    monkeypatch.setattr(sys, "argv", ["python -m bot.launcher"])
+    monkeypatch.setattr(
+        "rasa.__main__.main", lambda: seen.append((jsonschema.validate, list(sys.argv)))
+    )
 
-    launcher.main(["--version"])
+    launcher.main(["run", "--port", "5005"])
 
-    assert seen == [action_reply_schema.validate]
+    assert seen == [(action_reply_schema.validate, ["rasa", "run", "--port", "5005"])]
 
 
 def test_a_valid_reply_passes() -> None:

@@ -203,7 +203,8 @@ def test_a_call_without_a_tracker_is_a_bad_request(client: TestClient) -> None:
 def test_a_tracking_system_that_is_down_gets_an_apology_with_the_hotline(
     seeded_deployment: Services, hotline: str
 ) -> None:
-    broken = dataclasses.replace(seeded_deployment, dossiers=UnreachableTrackingProvider())
+    broken = dataclasses.replace(seeded_deployment)
+    broken.dossiers = UnreachableTrackingProvider()
     call = action_call("action_dossier_status", f"hồ sơ {DEMO_CODE} sao rồi", "ask_dossier_status")
     with TestClient(create_app(broken)) as client:
         response = client.post("/webhook", json=call)

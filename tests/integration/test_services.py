@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -22,17 +21,6 @@ def test_search_embeds_with_the_model_its_settings_name_not_the_environments(
     services.close()
 
 
-def test_an_index_built_from_the_settings_is_current_for_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoder
-) -> None:  # type: ignore[no-untyped-def]
-    services = build_services(deployment_settings(tmp_path / "data"), encoder=encoder)
-    services.upgrade_database()
-    services.search.reindex()
-    monkeypatch.setenv("TTHC_EMBEDDING_MODEL", str(tmp_path / "another-model"))
-    assert services.search.is_current()
-    services.close()
-
-
 def test_an_encoder_that_embeds_otherwise_than_the_settings_is_refused(
     tmp_path: Path, encoder
 ) -> None:  # type: ignore[no-untyped-def]
@@ -43,7 +31,7 @@ def test_an_encoder_that_embeds_otherwise_than_the_settings_is_refused(
         build_services(settings, encoder=encoder)
 
 
-def test_every_search_setting_reaches_the_searcher(tmp_path: Path) -> None:
+def test_every_search_setting_reaches_the_search_service(tmp_path: Path) -> None:
     settings = deployment_settings(tmp_path / "data").model_copy(
         update={
             "search_candidates": 17,
@@ -52,5 +40,20 @@ def test_every_search_setting_reaches_the_searcher(tmp_path: Path) -> None:
             "preferred_levels": ["Cấp tỉnh", "Cấp xã"],
         }
     )
-    config = build_services(settings).search.config
-    assert dataclasses.astuple(config)[:4] == (17, 0.11, 2.5, ("Cấp tỉnh", "Cấp xã"))
+    services = build_services(settings)
+    config = services.search.config
+    assert (config.candidates, config.min_margin, config.min_evidence) == (17, 0.11, 2.5)
+    assert tuple(config.preferred_levels) == ("Cấp tỉnh", "Cấp xã")
+    services.close()
+
+
+def test_a_command_that_needs_no_profile_does_not_read_one(tmp_path: Path) -> None:
+    settings = deployment_settings(tmp_path / "data").model_copy(
+        update={"deployment_file": tmp_path / "missing.yml", "dossier_provider": "no.such:Class"}
+    )
+    services = build_services(settings)
+    services.upgrade_database()
+    assert services.search.is_current() is False
+    with pytest.raises(FileNotFoundError):
+        services.profile  # noqa: B018
+    services.close()

@@ -35,8 +35,9 @@ from knowledge_base import store
 from knowledge_base.db import make_engine, session_factory, upgrade_database
 from knowledge_base.importers.runner import import_path
 from knowledge_base.models import AnswerFeedback
-from knowledge_base.retrieval.query import QueryAnalyzer
+from knowledge_base.retrieval.query import AnalyzedQuery
 from knowledge_base.retrieval.results import SearchHit, SearchResult
+from knowledge_base.schemas import ProcedureIn
 from knowledge_base.seed import DEMO_DOSSIERS, SEED_PROCEDURES
 from tthc.settings import PACKAGE_DIR
 from vntext.chat_format import MAX_MESSAGE_CHARS
@@ -49,19 +50,21 @@ SENDER = "portal:3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e"
 
 
 class ScriptedSearch:
-    """What retrieval found, chosen by the test."""
+    """What retrieval found, chosen by the test; confident when it found anything."""
 
-    def __init__(self, *hits: tuple[str, float], confident: bool = True) -> None:
+    def __init__(self, *hits: tuple[str, float], confident: bool | None = None) -> None:
         self.hits = [
             SearchHit(code, f"Thủ tục {code}", ["Cấp xã"], None, s, s, s) for code, s in hits
         ]
-        self.confident = confident
+        self.confident = bool(hits) if confident is None else confident
         self.questions: list[str] = []
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         self.questions.append(question)
-        query = QueryAnalyzer.__new__(QueryAnalyzer)
-        return SearchResult(query, self.hits[:top], self.confident, 0.9 if self.confident else 0.1)  # type: ignore[arg-type]
+        trust = 0.9 if self.confident else 0.1
+        return SearchResult(
+            AnalyzedQuery(question, question), self.hits[:top], self.confident, trust
+        )
 
 
 class TrackingSystemDown:
@@ -233,11 +236,18 @@ def test_a_question_word_alone_asks_which_procedure(
 def test_a_long_answer_arrives_in_chat_sized_messages(
     seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
 ) -> None:
-    search = ScriptedSearch((BIRTH, 1.0))
+    steps = [
+        f"Bước {i}: cán bộ kiểm tra hồ sơ, đối chiếu giấy tờ và ghi phiếu hẹn. " * 4
+        for i in range(1, 16)
+    ]
+    with seeded_sessions.begin() as session:
+        store.upsert(session, ProcedureIn(code="9.000001", name="Thủ tục nhiều bước", steps=steps))
+    search = ScriptedSearch(("9.000001", 1.0))
     action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
-    _, dispatcher = run(action, tracker("làm giấy khai sinh cần những gì", "ask_steps"))
+    _, dispatcher = run(action, tracker("thủ tục nhiều bước gồm những bước nào", "ask_steps"))
     sent = [m["text"] for m in dispatcher.messages if m.get("text")]
-    assert sent and all(len(text) <= MAX_MESSAGE_CHARS for text in sent)
+    assert len(sent) > 1 and all(len(text) <= MAX_MESSAGE_CHARS for text in sent)
+    assert all(f"Bước {i}:" in "\n".join(sent) for i in range(1, 16))
 
 
 def test_a_procedure_named_outside_any_intent_gets_its_overview(

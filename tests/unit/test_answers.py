@@ -273,5 +273,5 @@ def test_a_commune_procedure_names_the_citizens_commune() -> None:
     commune = full_procedure(levels=["Cấp xã"])
     body = facet_body(commune, Facet.where_to_submit, profile(), place="phường Kinh Bắc")
     assert body is not None
-    assert "Với anh/chị ở phường Kinh Bắc: đó là cơ quan cấp xã của phường Kinh Bắc." in body
+    assert "Anh/chị ở phường Kinh Bắc thì nộp tại cơ quan cấp xã của phường Kinh Bắc." in body
     assert SERVICE_CENTRE not in body

@@ -18,9 +18,9 @@ from actions.dossier_status import (
     looks_like_a_code,
 )
 from knowledge_base.models import DossierRecord
+from knowledge_base.seed import DEMO_DOSSIERS
 from tthc.settings import Settings
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "knowledge_base" / "seed" / "dossiers.yaml"
 DEMO_CODE = "000.00.04.H51-250221-0001"
 
 
@@ -102,7 +102,7 @@ def test_the_local_table_has_no_status_for_an_unknown_code(
 
 def test_the_demo_records_fill_an_empty_table(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
-        added = load_demo_records(session, DEMO_FILE)
+        added = load_demo_records(session, DEMO_DOSSIERS)
     assert added == 3
     assert count_records(sessions) == 3
     status = LocalTableProvider(sessions).lookup(DEMO_CODE)
@@ -114,9 +114,9 @@ def test_the_demo_records_fill_an_empty_table(sessions: sessionmaker[Session]) -
 
 def test_the_demo_records_are_not_loaded_twice(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
-        load_demo_records(session, DEMO_FILE)
+        load_demo_records(session, DEMO_DOSSIERS)
     with sessions.begin() as session:
-        added = load_demo_records(session, DEMO_FILE)
+        added = load_demo_records(session, DEMO_DOSSIERS)
     assert added == 0
     assert count_records(sessions) == 3
 

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from actions.actions import build_executor
 from knowledge_base.retrieval.index import IndexMissing
-from tthc.api.routers import actions, health, portal, procedures, search
+from tthc.api.routers import action_endpoint, health, portal, procedures, search
 from tthc.services import Services, build_services
 from tthc.settings import get_settings
 
@@ -36,8 +36,8 @@ def create_app(services: Services | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
-    app.state.action_executor = build_executor(services.actions)
-    app.include_router(actions.router)
+    app.state.action_executor = build_executor(services.action_services)
+    app.include_router(action_endpoint.router)
     app.include_router(search.router)
     app.include_router(procedures.router)
     app.include_router(health.router)

@@ -12,7 +12,10 @@ class SearchHitOut(BaseModel):
     name: str
     levels: list[str]
     field: str | None
-    score: float = Field(description="Fused relevance, 0–1 within this question's candidates")
+    score: float = Field(
+        description="Fused relevance within this question's candidates: about 0–1, moved by "
+        "a tenth or so where the procedure does (not) what the question asks"
+    )
 
 
 class SearchResponse(BaseModel):
