@@ -1,5 +1,9 @@
 """The Zalo OA channel end to end: signed webhooks into the real Rasa server, answers out
-to the fake Zalo API (real HTTP on loopback), conversations run by the real actions."""
+to the fake Zalo API (real HTTP on loopback), conversations run by the real actions.
+
+What the channel decides on its own, without Rasa (signatures, stale or foreign events,
+events needing no answer, messages that are not text), is tested in process in
+tests/engine/test_zalo_webhook.py."""
 
 from __future__ import annotations
 
@@ -17,7 +21,6 @@ from sqlalchemy import select
 from actions.answers import facet_body
 from actions.deployment import load_profile
 from actions.facets import Facet
-from connectors.messages import INFO_RECEIVED, TEXT_ONLY
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 
@@ -128,33 +131,6 @@ def test_a_question_without_diacritics_is_answered(live) -> None:
     assert f"mã {BIRTH}" in texts(answers(live, user))
 
 
-def test_an_invalid_signature_is_rejected_and_not_answered(live) -> None:
-    user = new_user()
-    response = deliver(live, text_event(live, user, "xin chào"), signed="mac=" + "0" * 64)
-    assert response.status_code == 401
-    assert answers(live, user, timeout=2) == []
-
-
-def test_a_missing_signature_is_rejected(live) -> None:
-    user = new_user()
-    response = deliver(live, text_event(live, user, "xin chào"), signed=False)
-    assert response.status_code == 401
-    assert answers(live, user, timeout=2) == []
-
-
-def test_a_body_changed_after_signing_is_rejected(live) -> None:
-    from connectors.zalo import signature
-
-    user = new_user()
-    body = text_event(live, user, "xin chào")
-    raw = json.dumps(body).encode()
-    header = signature.header_value(
-        body["app_id"], raw, body["timestamp"], live.zalo_credentials["oa_secret_key"]
-    )
-    tampered = raw.replace(b"xin ch", b"XIN CH")
-    assert deliver(live, tampered, signed=header).status_code == 401
-
-
 def test_a_replayed_signed_event_is_answered_once(live) -> None:
     user = new_user()
     raw = json.dumps(text_event(live, user, "xin chào")).encode()
@@ -171,14 +147,6 @@ def test_a_redelivery_with_the_same_msg_id_is_not_answered_twice(live) -> None:
     again = deliver(live, text_event(live, user, "xin chào", msg_id="retry-1"))
     assert again.json() == {"status": "duplicate"}
     assert len(answers(live, user)) == 1
-
-
-def test_a_stale_timestamp_is_rejected_even_when_signed(live) -> None:
-    user = new_user()
-    body = text_event(live, user, "xin chào")
-    body["timestamp"] = str(int((time.time() - 3600) * 1000))
-    assert deliver(live, body).status_code == 401
-    assert answers(live, user, timeout=2) == []
 
 
 @pytest.mark.parametrize(
@@ -203,51 +171,6 @@ def test_opening_the_chat_is_greeted(live) -> None:
     user = new_user()
     deliver(live, event(live, "user_click_chatnow", user))
     assert "Bắc Ninh" in texts(answers(live, user))
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "user_send_image",
-        "user_send_file",
-        "user_send_sticker",
-        "user_send_gif",
-        "user_send_audio",
-        "user_send_video",
-        "user_send_link",
-        "user_send_location",
-        "user_send_business_card",
-    ],
-)
-def test_a_message_that_is_not_text_gets_a_polite_answer(live, name: str) -> None:
-    user = new_user()
-    attachment = {"type": name.removeprefix("user_send_"), "payload": {"url": "https://zalo.me/x"}}
-    body = event(
-        live, name, user, message={"msg_id": uuid.uuid4().hex, "attachments": [attachment]}
-    )
-    assert deliver(live, body).status_code == 200
-    assert answers(live, user) == [{"text": TEXT_ONLY}]
-
-
-def test_submitted_information_is_acknowledged(live) -> None:
-    user = new_user()
-    body = event(
-        live, "user_submit_info", user, info={"name": "Nguyễn Văn An", "phone": "0912345678"}
-    )
-    deliver(live, body)
-    assert answers(live, user) == [{"text": INFO_RECEIVED}]
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["oa_send_text", "oa_send_image", "user_received_message", "user_seen_message", "unfollow"],
-)
-def test_echoes_receipts_and_unfollows_are_acknowledged_without_an_answer(live, name: str) -> None:
-    user = new_user()
-    body = event(live, name, user, message={"text": "Chào anh/chị", "msg_id": uuid.uuid4().hex})
-    response = deliver(live, body)
-    assert response.status_code == 200
-    assert answers(live, user, timeout=2) == []
 
 
 def test_an_anonymous_visitor_is_answered_in_their_conversation(live) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from connectors.messages import TEXT_ONLY
+from connectors.messages import INFO_RECEIVED, TEXT_ONLY
 from connectors.zalo import signature
 from connectors.zalo.channel import ZaloInput
 from tests.engine.conftest import ScriptedAgent, channel_client
@@ -128,15 +128,88 @@ def test_a_redelivered_event_is_answered_once(zalo: FakeZaloApi, tmp_path: Path)
     assert len(agent.messages) == 1 and len(zalo.sends(USER)) == 1
 
 
-def test_an_image_gets_the_text_only_notice_without_asking_rasa(
+def zalo_event(zalo: FakeZaloApi, name: str, **fields: Any) -> dict[str, Any]:
+    """A signed-to-be event of kind ``name`` from USER, as Zalo shapes it."""
+    body = {**text_event(zalo, ""), "event_name": name, **fields}
+    if name == "follow":
+        body["follower"] = body.pop("sender")
+    return body
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "user_send_image",
+        "user_send_file",
+        "user_send_sticker",
+        "user_send_gif",
+        "user_send_audio",
+        "user_send_video",
+        "user_send_link",
+        "user_send_location",
+        "user_send_business_card",
+    ],
+)
+def test_a_message_that_is_not_text_gets_the_text_only_notice_without_asking_rasa(
+    zalo: FakeZaloApi, tmp_path: Path, name: str
+) -> None:
+    agent = ScriptedAgent("Dạ.")
+    attachment = {"type": name.removeprefix("user_send_"), "payload": {"url": "https://zalo.me/x"}}
+    message = {"msg_id": uuid.uuid4().hex, "attachments": [attachment]}
+    deliver(
+        zalo,
+        channel(zalo, tmp_path),
+        agent,
+        signed(zalo_event(zalo, name, message=message)),
+        answers=1,
+    )
+    assert agent.messages == []
+    assert [s["message"] for s in zalo.sends(USER)] == [{"text": TEXT_ONLY}]
+
+
+def test_submitted_information_is_acknowledged_without_asking_rasa(
     zalo: FakeZaloApi, tmp_path: Path
 ) -> None:
     agent = ScriptedAgent("Dạ.")
-    event = text_event(zalo, "", event_name="user_send_image")
-    event["message"] = {"msg_id": uuid.uuid4().hex, "attachments": [{"type": "image"}]}
+    info = {"name": "Nguyễn Văn An", "phone": "0912345678"}
+    event = zalo_event(zalo, "user_submit_info", info=info)
     deliver(zalo, channel(zalo, tmp_path), agent, signed(event), answers=1)
     assert agent.messages == []
-    assert [s["message"] for s in zalo.sends(USER)] == [{"text": TEXT_ONLY}]
+    assert [s["message"] for s in zalo.sends(USER)] == [{"text": INFO_RECEIVED}]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["oa_send_text", "oa_send_image", "user_received_message", "user_seen_message", "unfollow"],
+)
+def test_echoes_receipts_and_unfollows_are_acknowledged_without_an_answer(
+    zalo: FakeZaloApi, tmp_path: Path, name: str
+) -> None:
+    agent = ScriptedAgent("Dạ.")
+    message = {"text": "Chào anh/chị", "msg_id": uuid.uuid4().hex}
+    (response,) = deliver(
+        zalo, channel(zalo, tmp_path), agent, signed(zalo_event(zalo, name, message=message))
+    )
+    assert response.json() == {"status": "accepted"}
+    assert agent.messages == [] and zalo.sends() == []
+
+
+def test_a_missing_signature_is_refused(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    raw, headers = signed(text_event(zalo, "xin chào"))
+    del headers[signature.HEADER]
+    (response,) = deliver(zalo, channel(zalo, tmp_path), agent, (raw, headers))
+    assert response.status_code == 401
+    assert agent.messages == [] and zalo.sends() == []
+
+
+def test_a_body_changed_after_signing_is_refused(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    raw, headers = signed(text_event(zalo, "xin chào"))
+    tampered = raw.replace(b"xin ch", b"XIN CH")
+    (response,) = deliver(zalo, channel(zalo, tmp_path), agent, (tampered, headers))
+    assert response.status_code == 401
+    assert agent.messages == []
 
 
 def test_a_body_that_is_not_json_is_a_bad_request(zalo: FakeZaloApi, tmp_path: Path) -> None:

