@@ -59,7 +59,8 @@ class FakeZaloApi:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polled often, so that closing it (after every test that uses one) is quick.
+        threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True).start()
 
     def _handle(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, Any]:
         headers = {key.lower(): value for key, value in headers.items()}
