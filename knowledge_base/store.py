@@ -57,6 +57,12 @@ def _fill(row: models.Procedure, item: schemas.ProcedureIn) -> None:
 def upsert(session: Session, item: schemas.ProcedureIn) -> UpsertOutcome:
     """Insert or update one procedure by code; an identical re-import changes nothing."""
     digest = content_hash(item)
+    stored = session.scalar(
+        select(models.Procedure.content_hash).where(models.Procedure.code == item.code)
+    )
+    if stored == digest and not item.provincial_codes:
+        # Most of a re-import: nothing changed, so nothing of the record is loaded.
+        return UpsertOutcome.unchanged
     row = session.scalar(
         select(models.Procedure).where(models.Procedure.code == item.code).options(*_LOAD_ALL)
     )
