@@ -25,14 +25,6 @@ def _shorten(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def heading(procedure: ProcedureOut) -> str:
-    return messages.procedure_heading(clean(procedure.name), procedure.code)
-
-
-def source_line(procedure: ProcedureOut, profile: DeploymentProfile) -> str:
-    return messages.source_line(procedure.code, procedure.portal_url, profile)
-
-
 def _document_line(document) -> str:  # type: ignore[no-untyped-def]
     extras = [clean(x) for x in (document.template, document.copies) if clean(x)]
     return f"{clean(document.name)} ({'; '.join(extras)})" if extras else clean(document.name)
@@ -176,4 +168,6 @@ def answer(
 ) -> str:
     """The whole answer: which procedure, the facet (or that it is missing), the source."""
     body = facet_body(procedure, facet, profile, place) or messages.missing(facet, profile)
-    return f"{heading(procedure)}\n\n{body}\n\n{source_line(procedure, profile)}"
+    heading = messages.procedure_heading(clean(procedure.name), procedure.code)
+    source = messages.source_line(procedure.code, procedure.portal_url, profile)
+    return f"{heading}\n\n{body}\n\n{source}"

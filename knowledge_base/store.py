@@ -60,25 +60,26 @@ def upsert(session: Session, item: schemas.ProcedureIn) -> UpsertOutcome:
     stored = session.scalar(
         select(models.Procedure.content_hash).where(models.Procedure.code == item.code)
     )
-    if stored == digest and not item.provincial_codes:
-        # Most of a re-import: nothing changed, so nothing of the record is loaded.
-        return UpsertOutcome.unchanged
-    row = session.scalar(
-        select(models.Procedure).where(models.Procedure.code == item.code).options(*_LOAD_ALL)
-    )
-    if row is None:
+    if stored is None:
         row = models.Procedure(code=item.code, content_hash=digest, version=1)
         _fill(row, item)
         session.add(row)
         outcome = UpsertOutcome.created
-    elif row.content_hash != digest:
-        _fill(row, item)
-        row.content_hash = digest
-        row.version += 1
-        row.updated_at = models.utcnow()
-        outcome = UpsertOutcome.updated
+    elif stored == digest and not item.provincial_codes:
+        # Most of a re-import: nothing changed, so nothing of the record is loaded.
+        return UpsertOutcome.unchanged
     else:
-        outcome = UpsertOutcome.unchanged
+        row = session.scalars(
+            select(models.Procedure).where(models.Procedure.code == item.code).options(*_LOAD_ALL)
+        ).one()
+        if stored != digest:
+            _fill(row, item)
+            row.content_hash = digest
+            row.version += 1
+            row.updated_at = models.utcnow()
+            outcome = UpsertOutcome.updated
+        else:
+            outcome = UpsertOutcome.unchanged
     for code in item.provincial_codes:
         add_provincial_code(session, row, code)
     return outcome

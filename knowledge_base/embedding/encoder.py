@@ -35,10 +35,6 @@ class Encoder:
 
     def __init__(self, config: EmbeddingConfig) -> None:
         self.config = config
-        self.name = config.model
-        self.query_prompt = config.query_prompt
-        self.passage_prompt = config.passage_prompt
-        self.batch_size = config.batch_size
         folder = Path(self.name)
         self.onnx: onnx_backend.OnnxEncoder | None = None
         self.model = None
@@ -52,6 +48,14 @@ class Encoder:
             from sentence_transformers import SentenceTransformer
 
             self.model = SentenceTransformer(self.name, device="cpu")
+
+    @property
+    def name(self) -> str:
+        return self.config.model
+
+    @property
+    def passage_prompt(self) -> str:
+        return self.config.passage_prompt
 
     @property
     def backend(self) -> str:
@@ -77,7 +81,7 @@ class Encoder:
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         with _lock:
-            return self._encode(texts, self.query_prompt, 32, False)
+            return self._encode(texts, self.config.query_prompt, 32, False)
 
     def encode_passages(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self.passage_prompt, self.batch_size, show_progress)
+        return self._encode(texts, self.passage_prompt, self.config.batch_size, show_progress)

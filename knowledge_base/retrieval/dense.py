@@ -8,7 +8,7 @@ import numpy as np
 
 from knowledge_base.retrieval.index import SearchIndex
 from knowledge_base.retrieval.query import AnalyzedQuery
-from knowledge_base.retrieval.scoring import Scores
+from knowledge_base.retrieval.scoring import Scores, no_scores
 
 DENSE_NEIGHBOURS = 8192
 
@@ -28,7 +28,7 @@ class DenseRetriever:
         """
         n = len(self.index.procedures)
         if not query.dense_text or self.index.dense.ntotal == 0:
-            return Scores(np.zeros(n, dtype=np.float32), 0.0)
+            return no_scores(n)
         text = query.request_text or query.dense_text
         vector = self.encoder.encode_queries([text])
         # Exact scores for the nearest views; procedures beyond them get the lowest of

@@ -6,7 +6,7 @@ import numpy as np
 
 from knowledge_base.retrieval.index import SearchIndex
 from knowledge_base.retrieval.query import AnalyzedQuery
-from knowledge_base.retrieval.scoring import Scores
+from knowledge_base.retrieval.scoring import Scores, no_scores
 from knowledge_base.retrieval.tokens import lexical_tokens
 
 
@@ -19,5 +19,5 @@ class LexicalRetriever:
         tokens = lexical_tokens(query.lexical_text, self.stopwords)
         known = [t for t in tokens if t in self.index.lexical.vocab_dict]
         if not known or not self.index.procedures:
-            return Scores(np.zeros(len(self.index.procedures), dtype=np.float32))
+            return no_scores(len(self.index.procedures))
         return Scores(np.asarray(self.index.lexical.get_scores(known), dtype=np.float32))

@@ -8,8 +8,9 @@ exactly what retrieval found (retrieval itself is tested in tests/integration).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -25,21 +26,20 @@ from actions.actions import (
     ActionFallback,
     ActionForgetConversation,
     ActionRecordFeedback,
-    ActionServices,
 )
 from actions.answers import facet_body
-from actions.deployment import DeploymentProfile, load_profile
-from actions.dossier_status import DossierStatus, LocalTableProvider, load_demo_records
+from actions.deployment import DeploymentProfile
+from actions.dossier_status import DossierStatus, load_demo_records
 from actions.facets import Facet
 from knowledge_base import store
-from knowledge_base.db import make_engine, session_factory, upgrade_database
 from knowledge_base.importers.runner import import_path
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.retrieval.query import AnalyzedQuery
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 from knowledge_base.schemas import ProcedureIn
 from knowledge_base.seed import DEMO_DOSSIERS, SEED_PROCEDURES
-from tthc.settings import PACKAGE_DIR
+from tests.conftest import deployment_settings
+from tthc.services import Services, build_services
 from vntext.chat_format import MAX_MESSAGE_CHARS
 
 pytestmark = pytest.mark.app
@@ -73,23 +73,45 @@ class TrackingSystemDown:
 
 
 @pytest.fixture(scope="module")
-def profile() -> DeploymentProfile:
-    return load_profile(PACKAGE_DIR / "deployment.yml")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """The seed knowledge base and the demo dossiers, wired as the app wires them, once per
+    module; each test that writes uses a conversation of its own."""
+    services = build_services(deployment_settings(tmp_path_factory.mktemp("actions")))
+    services.upgrade_database()
+    import_path(SEED_PROCEDURES, services.sessions)
+    with services.sessions.begin() as session:
+        load_demo_records(session, DEMO_DOSSIERS)
+    yield services
+    services.close()
 
 
 @pytest.fixture(scope="module")
-def seeded_sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
-    """The seed knowledge base and the demo dossiers, once per module; each test that
-    writes uses a conversation of its own."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('actions') / 'tthc.sqlite3'}"
-    upgrade_database(url)
-    engine = make_engine(url)
-    sessions = session_factory(engine)
-    import_path(SEED_PROCEDURES, sessions)
-    with sessions.begin() as session:
-        load_demo_records(session, DEMO_DOSSIERS)
-    yield sessions
-    engine.dispose()
+def seeded_sessions(deployment: Services) -> sessionmaker[Session]:
+    return deployment.sessions
+
+
+@pytest.fixture(scope="module")
+def profile(deployment: Services) -> DeploymentProfile:
+    return deployment.profile
+
+
+Act = Callable[..., Action]
+
+
+@pytest.fixture
+def act(deployment: Services) -> Act:
+    """Builds an action over the deployment; the test chooses what retrieval finds (and,
+    where it says so, the tracking system)."""
+
+    def build(action_class: type[Action], search: Any = None, dossiers: Any = None) -> Action:
+        wired = deployment.action_services
+        return action_class(  # type: ignore[call-arg]
+            dataclasses.replace(
+                wired, search=search or ScriptedSearch(), dossiers=dossiers or wired.dossiers
+            )
+        )
+
+    return build
 
 
 def expected(sessions: sessionmaker[Session], code: str, facet: Facet, profile: Any) -> str:
@@ -100,18 +122,6 @@ def expected(sessions: sessionmaker[Session], code: str, facet: Facet, profile: 
         body = facet_body(store.to_schema(row), facet, profile)
     assert body is not None
     return body
-
-
-def services(
-    sessions: sessionmaker[Session], profile: DeploymentProfile, search: Any = None, **extra: Any
-) -> ActionServices:
-    return ActionServices(
-        search=search or ScriptedSearch(),
-        sessions=sessions,
-        profile=profile,
-        dossiers=extra.get("dossiers") or LocalTableProvider(sessions),
-        clarify_margin=0.07,
-    )
 
 
 def tracker(
@@ -147,10 +157,10 @@ def texts(dispatcher: CollectingDispatcher) -> str:
 
 
 def test_a_confident_match_answers_the_asked_facet_and_keeps_the_procedure(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act, seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
 ) -> None:
     search = ScriptedSearch((MARRIAGE, 1.0), (BIRTH, 0.6))
-    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("đăng ký kết hôn cần giấy tờ gì", "ask_documents"))
     assert events == [SlotSet("procedure_code", MARRIAGE), SlotSet("pending_facet", None)]
     assert f"(mã {MARRIAGE})" in texts(dispatcher)
@@ -162,10 +172,10 @@ def test_a_confident_match_answers_the_asked_facet_and_keeps_the_procedure(
 
 
 def test_a_follow_up_question_stays_on_the_procedure_under_discussion(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act, seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
 ) -> None:
     search = ScriptedSearch((ID_CARD_UNDER_14, 1.0))
-    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(
         action, tracker("mất bao lâu?", "ask_processing_time", procedure_code=MARRIAGE)
     )
@@ -174,11 +184,9 @@ def test_a_follow_up_question_stays_on_the_procedure_under_discussion(
     assert expected(seeded_sessions, MARRIAGE, Facet.processing_time, profile) in texts(dispatcher)
 
 
-def test_close_candidates_are_offered_as_buttons_and_the_facet_waits(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
-) -> None:
+def test_close_candidates_are_offered_as_buttons_and_the_facet_waits(act: Act) -> None:
     search = ScriptedSearch((BIRTH, 0.92), (MARRIAGE, 0.9))
-    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("lệ phí đăng ký hộ tịch", "ask_fee"))
     assert events == [SlotSet("pending_facet", "fee")]
     (question,) = dispatcher.messages
@@ -190,9 +198,9 @@ def test_close_candidates_are_offered_as_buttons_and_the_facet_waits(
 
 
 def test_a_chosen_button_answers_the_facet_that_was_waiting(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act, seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
 ) -> None:
-    action = ActionAnswerProcedure(services(seeded_sessions, profile))
+    action = act(ActionAnswerProcedure)
     chosen = [{"entity": "procedure_code", "value": BIRTH}]
     events, dispatcher = run(
         action, tracker("/choose_procedure", "choose_procedure", chosen, pending_facet="fee")
@@ -202,9 +210,9 @@ def test_a_chosen_button_answers_the_facet_that_was_waiting(
 
 
 def test_a_button_naming_an_unknown_procedure_is_not_answered_from_anything(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act, profile: DeploymentProfile
 ) -> None:
-    action = ActionAnswerProcedure(services(seeded_sessions, profile))
+    action = act(ActionAnswerProcedure)
     forged = [{"entity": "procedure_code", "value": "9.999999"}]
     events, dispatcher = run(action, tracker("/choose_procedure", "choose_procedure", forged))
     assert events == [SlotSet("pending_facet", None)]
@@ -213,10 +221,10 @@ def test_a_button_naming_an_unknown_procedure_is_not_answered_from_anything(
 
 
 def test_nothing_confident_is_admitted_with_a_person_to_ask(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act, profile: DeploymentProfile
 ) -> None:
     search = ScriptedSearch((BIRTH, 0.4), confident=False)
-    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("thủ tục mở nhà thuốc cần gì", "ask_documents"))
     assert events == []
     assert "chưa tìm được thủ tục" in texts(dispatcher)
@@ -224,17 +232,16 @@ def test_nothing_confident_is_admitted_with_a_person_to_ask(
     assert "Thủ tục:" not in texts(dispatcher)
 
 
-def test_a_question_word_alone_asks_which_procedure(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
-) -> None:
-    action = ActionAnswerProcedure(services(seeded_sessions, profile))
+def test_a_question_word_alone_asks_which_procedure(act: Act) -> None:
+    action = act(ActionAnswerProcedure)
     events, dispatcher = run(action, tracker("lệ phí bao nhiêu?", "ask_fee"))
     assert events == [SlotSet("pending_facet", "fee")]
     assert "thủ tục nào" in texts(dispatcher)
 
 
 def test_a_long_answer_arrives_in_chat_sized_messages(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act,
+    seeded_sessions: sessionmaker[Session],
 ) -> None:
     steps = [
         f"Bước {i}: cán bộ kiểm tra hồ sơ, đối chiếu giấy tờ và ghi phiếu hẹn. " * 4
@@ -243,28 +250,26 @@ def test_a_long_answer_arrives_in_chat_sized_messages(
     with seeded_sessions.begin() as session:
         store.upsert(session, ProcedureIn(code="9.000001", name="Thủ tục nhiều bước", steps=steps))
     search = ScriptedSearch(("9.000001", 1.0))
-    action = ActionAnswerProcedure(services(seeded_sessions, profile, search))
+    action = act(ActionAnswerProcedure, search)
     _, dispatcher = run(action, tracker("thủ tục nhiều bước gồm những bước nào", "ask_steps"))
     sent = [m["text"] for m in dispatcher.messages if m.get("text")]
     assert len(sent) > 1 and all(len(text) <= MAX_MESSAGE_CHARS for text in sent)
     assert all(f"Bước {i}:" in "\n".join(sent) for i in range(1, 16))
 
 
-def test_a_procedure_named_outside_any_intent_gets_its_overview(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
-) -> None:
+def test_a_procedure_named_outside_any_intent_gets_its_overview(act: Act) -> None:
     search = ScriptedSearch((MARRIAGE, 1.0))
-    action = ActionFallback(services(seeded_sessions, profile, search))
+    action = act(ActionFallback, search)
     events, dispatcher = run(action, tracker("đăng ký kết hôn", "nlu_fallback"))
     assert SlotSet("procedure_code", MARRIAGE) in events
     assert "Cấp thực hiện" in texts(dispatcher)
 
 
 def test_a_message_not_understood_offers_examples_and_a_person(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act, profile: DeploymentProfile
 ) -> None:
     search = ScriptedSearch(confident=False)
-    action = ActionFallback(services(seeded_sessions, profile, search))
+    action = act(ActionFallback, search)
     events, dispatcher = run(action, tracker("asdfgh qwerty", "nlu_fallback"))
     assert events == []
     assert "chưa hiểu" in texts(dispatcher)
@@ -274,10 +279,8 @@ def test_a_message_not_understood_offers_examples_and_a_person(
 # -- dossiers ------------------------------------------------------------------------------
 
 
-def test_a_receipt_code_gets_the_dossiers_status(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
-) -> None:
-    action = ActionDossierStatus(services(seeded_sessions, profile))
+def test_a_receipt_code_gets_the_dossiers_status(act: Act) -> None:
+    action = act(ActionDossierStatus)
     events, dispatcher = run(
         action, tracker(f"tra hồ sơ {DEMO_CODE.lower()} giúp em", "ask_dossier_status")
     )
@@ -286,19 +289,15 @@ def test_a_receipt_code_gets_the_dossiers_status(
     assert "Ngày hẹn trả kết quả: 24/02/2025" in texts(dispatcher)
 
 
-def test_a_mistyped_receipt_code_is_explained_not_looked_up(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
-) -> None:
-    action = ActionDossierStatus(services(seeded_sessions, profile))
+def test_a_mistyped_receipt_code_is_explained_not_looked_up(act: Act) -> None:
+    action = act(ActionDossierStatus)
     events, dispatcher = run(action, tracker("hồ sơ 000.00.04-2502 sao rồi", "ask_dossier_status"))
     assert events == []
     assert "chưa đúng định dạng" in texts(dispatcher)
 
 
-def test_a_tracking_system_that_is_down_gets_an_apology_naming_the_code(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
-) -> None:
-    action = ActionDossierStatus(services(seeded_sessions, profile, dossiers=TrackingSystemDown()))
+def test_a_tracking_system_that_is_down_gets_an_apology_naming_the_code(act: Act) -> None:
+    action = act(ActionDossierStatus, dossiers=TrackingSystemDown())
     _, dispatcher = run(action, tracker(f"hồ sơ {DEMO_CODE}", "ask_dossier_status"))
     assert texts(dispatcher).startswith("Xin lỗi anh/chị")
     assert DEMO_CODE in texts(dispatcher) and "connection refused" not in texts(dispatcher)
@@ -316,9 +315,10 @@ def feedback_of(sessions: sessionmaker[Session], sender: str) -> list[tuple[Any,
 
 
 def test_a_rating_is_kept_with_the_rated_answers_procedure(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act,
+    seeded_sessions: sessionmaker[Session],
 ) -> None:
-    action = ActionRecordFeedback(services(seeded_sessions, profile))
+    action = act(ActionRecordFeedback)
     rated = [{"entity": "procedure_code", "value": BIRTH}]
     sender = "portal:8c1d0e6a-2f4b-4e7a-b3c9-5d6e7f8a9b0c"
     events, dispatcher = run(
@@ -330,14 +330,15 @@ def test_a_rating_is_kept_with_the_rated_answers_procedure(
 
 
 def test_forgetting_a_conversation_deletes_only_its_own_feedback(
-    seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+    act: Act,
+    seeded_sessions: sessionmaker[Session],
 ) -> None:
     other = "zalo:2468458835296117922"
-    record = ActionRecordFeedback(services(seeded_sessions, profile))
+    record = act(ActionRecordFeedback)
     run(record, tracker("cảm ơn, rất hữu ích", "feedback_good", procedure_code=BIRTH))
     run(record, tracker("hữu ích", "feedback_good", sender=other, procedure_code=BIRTH))
 
-    forget = ActionForgetConversation(services(seeded_sessions, profile))
+    forget = act(ActionForgetConversation)
     events, dispatcher = run(forget, tracker("", "withdraw", sender=SENDER))
 
     assert events == [] and dispatcher.messages == []
