@@ -8,9 +8,12 @@ so the embedding model and the index are loaded once for all conversations.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,7 +25,7 @@ from actions import messages
 from actions.answers import answer
 from actions.deployment import DeploymentProfile
 from actions.dossier_status import DossierStatusProvider, find_receipt_code, looks_like_a_code
-from actions.facets import INTENT_FACETS, Facet
+from actions.facets import INTENT_FACETS, Facet, asked_facets
 from actions.procedure_resolver import Outcome, Resolution, Searcher, resolve
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
@@ -32,6 +35,13 @@ from vntext.chat_format import split_message
 logger = logging.getLogger(__name__)
 
 CHOOSE_PROCEDURE = "choose_procedure"
+SHOW_MORE = "show_more"
+_VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_in_vietnam() -> date:
+    """Fee periods end on a Vietnamese calendar day."""
+    return datetime.now(_VIETNAM).date()
 
 
 @dataclass
@@ -43,6 +53,8 @@ class ActionServices:
     profile: DeploymentProfile
     dossiers: DossierStatusProvider
     clarify_margin: float
+    today: Any = today_in_vietnam
+    """The date fee periods are checked against; a callable so tests can fix it."""
 
 
 def _say(dispatcher: CollectingDispatcher, text: str, buttons: list[dict] | None = None) -> None:
@@ -62,10 +74,15 @@ def _text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
 
 
-def _pending_facet(tracker: Tracker) -> Facet | None:
-    """The kind of question waiting for the citizen to say which procedure."""
-    pending = tracker.get_slot("pending_facet")
-    return Facet(pending) if pending in Facet.__members__ else None
+def _names(facets: list[Facet]) -> str:
+    """Facets as the ``pending_facet`` slot keeps them: "fee,processing_time"."""
+    return ",".join(facet.value for facet in facets)
+
+
+def _pending_facets(tracker: Tracker) -> list[Facet]:
+    """Every kind of question waiting for a procedure ("phí bao nhiêu, mấy ngày xong")."""
+    pending = tracker.get_slot("pending_facet") or ""
+    return [Facet(name) for name in pending.split(",") if name in Facet.__members__]
 
 
 class ServiceAction(Action):
@@ -105,18 +122,23 @@ class ActionAnswerProcedure(ServiceAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         intent = _intent(tracker)
-        pending = _pending_facet(tracker)
+        pending = _pending_facets(tracker)
         current = tracker.get_slot("procedure_code")
+        chosen = next(tracker.get_latest_entity_values("procedure_code"), None)
         if intent == CHOOSE_PROCEDURE:
-            code = next(tracker.get_latest_entity_values("procedure_code"), None) or current
-            return self._answer(dispatcher, code, pending or Facet.general, tracker)
-        facet = INTENT_FACETS.get(intent, Facet.general)
-        if facet is Facet.general and pending:
-            # The citizen named the procedure we asked about ("đăng ký khai sinh").
-            facet = pending
+            facets = pending or [Facet.general]
+            return self._answer(dispatcher, chosen or current, facets, tracker)
+        if intent == SHOW_MORE:
+            facet = next(tracker.get_latest_entity_values("facet"), None)
+            facets = [Facet(facet)] if facet in Facet.__members__ else [Facet.documents]
+            return self._answer(dispatcher, chosen or current, facets, tracker, full=True)
         text = _text(tracker)
+        facets = asked_facets(text, INTENT_FACETS.get(intent))
+        if facets == [Facet.general] and pending:
+            # The citizen named the procedure we asked about ("đăng ký khai sinh").
+            facets = pending
         resolution = await self.resolve(text, current)
-        return self.respond(dispatcher, tracker, resolution, facet)
+        return self.respond(dispatcher, tracker, resolution, facets)
 
     async def resolve(self, text: str, current: str | None) -> Resolution:
         """Search off the event loop, so other conversations are served meanwhile."""
@@ -129,10 +151,12 @@ class ActionAnswerProcedure(ServiceAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         resolution: Resolution,
-        facet: Facet,
+        facets: list[Facet],
     ) -> list[EventType]:
+        facet = facets[0]
+        waiting = [SlotSet("pending_facet", _names(facets))]
         if resolution.outcome in (Outcome.current, Outcome.found) and resolution.code:
-            return self._answer(dispatcher, resolution.code, facet, tracker)
+            return self._answer(dispatcher, resolution.code, facets, tracker)
         if resolution.outcome is Outcome.clarify:
             buttons = [
                 {
@@ -142,28 +166,52 @@ class ActionAnswerProcedure(ServiceAction):
                 for hit in resolution.candidates
             ]
             _say(dispatcher, messages.clarify(facet), buttons)
-            return [SlotSet("pending_facet", facet.value)]
+            return waiting
         if resolution.outcome is Outcome.ask_which:
             _say(dispatcher, messages.ask_which(facet))
-            return [SlotSet("pending_facet", facet.value)]
+            return waiting
         _say(dispatcher, messages.not_found(self.profile))
         return []
 
     def _answer(
-        self, dispatcher: CollectingDispatcher, code: str | None, facet: Facet, tracker: Tracker
+        self,
+        dispatcher: CollectingDispatcher,
+        code: str | None,
+        facets: list[Facet],
+        tracker: Tracker,
+        full: bool = False,
     ) -> list[EventType]:
         procedure = self.procedure(code) if code else None
+        done = [SlotSet("pending_facet", None)]
         if procedure is None:
             _say(dispatcher, messages.not_found(self.profile))
-            return [SlotSet("pending_facet", None)]
-        place = tracker.get_slot("place")
-        _say(dispatcher, answer(procedure, facet, self.profile, messages.plain(place)))
+            return done
+        reply = answer(
+            procedure,
+            facets,
+            self.profile,
+            today=self.services.today(),
+            place=messages.plain(tracker.get_slot("place")),
+            first_mention=tracker.get_slot("procedure_code") != procedure.code,
+            full=full,
+        )
+        buttons = []
+        if reply.more:
+            more = facets[0] if len(facets) == 1 else Facet.documents
+            entities = json.dumps({"procedure_code": procedure.code, "facet": more.value})
+            title = (
+                messages.MORE_DOCUMENTS_BUTTON if more is Facet.documents else messages.MORE_BUTTON
+            )
+            buttons.append({"title": title, "payload": f"/{SHOW_MORE}{entities}"})
+        if procedure.portal_url:
+            buttons.append({"title": messages.SOURCE_BUTTON, "payload": procedure.portal_url})
+        _say(dispatcher, reply.text, buttons)
         # Machine-readable: which procedure and facet the answer came from. The widget shows
         # its feedback buttons under such answers; REST integrators can link the record.
         dispatcher.utter_message(
-            json_message={"answer": {"procedure_code": procedure.code, "facet": facet.value}}
+            json_message={"answer": {"procedure_code": procedure.code, "facet": facets[0].value}}
         )
-        return [SlotSet("procedure_code", procedure.code), SlotSet("pending_facet", None)]
+        return [SlotSet("procedure_code", procedure.code), *done]
 
 
 class ActionFallback(ActionAnswerProcedure):
@@ -178,8 +226,8 @@ class ActionFallback(ActionAnswerProcedure):
         text = _text(tracker)
         resolution = await self.resolve(text, None) if text else Resolution(Outcome.not_found)
         if resolution.outcome in (Outcome.found, Outcome.clarify):
-            facet = _pending_facet(tracker) or Facet.general
-            return self.respond(dispatcher, tracker, resolution, facet)
+            facets = _pending_facets(tracker) or asked_facets(text, None)
+            return self.respond(dispatcher, tracker, resolution, facets)
         _say(dispatcher, messages.not_understood(self.profile))
         return []
 

@@ -1,41 +1,262 @@
 """Answers to each kind of question, written only from the knowledge base's fields.
 
 Nothing here knows a fee, a time limit or a document: every fact comes from the
-procedure record. A field the record lacks is said to be missing, with the human channel,
-never filled in. The words around the facts are in ``messages.py``.
+procedure record, and from its structured fields where the import made them (fee items,
+time units). A field the record lacks is said to be missing, with the human channel, never
+filled in. The asked fact comes first and short; what does not fit in a phone screen is
+behind a "show more" choice (``Answer.more``). The words around the facts are in
+``messages.py``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 from actions import messages
 from actions.deployment import DeploymentProfile
 from actions.facets import Facet
-from knowledge_base.schemas import ProcedureOut
+from knowledge_base.facts.durations import is_bare_number
+from knowledge_base.facts.fees import (
+    COUNCIL,
+    Fee,
+    FeeItem,
+    FeeKind,
+    FeeRemark,
+    parse_fee,
+    split_fee_text,
+)
+from knowledge_base.schemas import DossierDocument, ProcedureOut, SubmissionChannel
 from vntext.chat_format import bullets, clean, numbered
+
+FIRST_MESSAGE_CHARS = 1200
+"""About one phone screen: the first documents message and any facet's short form."""
+FIRST_DOCUMENTS = 8
 
 _ONLINE = ("trực tuyến", "online", "dịch vụ công")
 _SUBMISSION = re.compile(r"\bnộp\b[^.;]*\b(tại|ở|đến|cho|qua)\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"^(?:\(?\s*)(?:trường hợp|đối với|nếu|ngoài ra|lưu ý)\b", re.I)
+_NOTE_GROUP = re.compile(r"^\W*lưu ý", re.IGNORECASE)
+# Group titles under which the portal lists what everyone brings.
+_COMMON_GROUP = re.compile(
+    r"^\W*(?:[a-z]\)\s*)?(?:các )?(?:giấy tờ phải (?:nộp|xuất trình)|thành phần hồ sơ"
+    r"|hồ sơ (?:bao )?gồm|giấy tờ cần nộp)",
+    re.IGNORECASE,
+)
+_NAME_TAIL = re.compile(r"\s*\((?:thực hiện )?(?:tại|ở) [^)]*\)\s*$|\s+thực hiện tại .*$", re.I)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says, and whether a longer version exists (``full=True``)."""
+
+    text: str
+    more: bool = False
+
+
+# -- names ------------------------------------------------------------------------------
 
 
 def _shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
-def _document_line(document) -> str:  # type: ignore[no-untyped-def]
-    extras = [clean(x) for x in (document.template, document.copies) if clean(x)]
-    return f"{clean(document.name)} ({'; '.join(extras)})" if extras else clean(document.name)
+def short_name(name: str) -> str:
+    """The name without its level and place ("Cấp lại thẻ căn cước"), for a second mention."""
+    short = _NAME_TAIL.sub("", clean(name)).strip() or clean(name)
+    return _shorten(short, 70)
 
 
-def _documents(procedure: ProcedureOut) -> str | None:
+# -- fees -------------------------------------------------------------------------------
+
+
+def vnd(amount: int) -> str:
+    """20000 -> "20.000 đồng", as Vietnamese readers write amounts."""
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def _period(valid_from: date | None, valid_until: date | None, today: date) -> str:
+    until = f"đến hết ngày {valid_until:%d/%m/%Y}" if valid_until else ""
+    if valid_from and valid_from > today:
+        return f"từ ngày {valid_from:%d/%m/%Y} {until}".strip()
+    return until
+
+
+def _fee_item(item: FeeItem, today: date) -> str:
+    if item.amount_vnd == 0:
+        text = messages.FREE_FOR_NOW
+    else:
+        text = vnd(item.amount_vnd) + (f"/{item.per}" if item.per else "")
+        if item.case:
+            text = f"{clean(item.case).rstrip(':')}: {text}"
+    period = _period(item.valid_from, item.valid_until, today)
+    return f"{text} ({messages.applies(period)})" if period else text
+
+
+def structured_fee(channel: SubmissionChannel) -> Fee:
+    """The fee as the import structured it; read from the text for a record stored before."""
+    if channel.fee_kind is None:
+        return parse_fee(channel.fee)
+    return Fee(
+        kind=channel.fee_kind,
+        items=channel.fee_items,
+        remarks=channel.fee_remarks,
+        references=channel.fee_references,
+    )
+
+
+def _fee_of_channel(channel: SubmissionChannel, today: date) -> str | None:
+    """One channel's fee, today: current items, current remarks; None when not stated."""
+    fee = structured_fee(channel)
+    if fee.kind is FeeKind.amounts:
+        items = [item for item in fee.items if item.applies_on(today)]
+        if not items:
+            return messages.fee_rates_expired()
+        lines = [_fee_item(item, today) for item in items[:6]]
+        if len(items) > 6:
+            lines.append(messages.more_rates(len(items) - 6))
+        lines += [_remark(remark, today) for remark in fee.remarks]
+        return "\n".join(line for line in lines if line)
+    if fee.kind is FeeKind.regulation:
+        head, note = split_fee_text(clean(channel.fee))
+        quoted = _shorten(note or head, 300) if (note or head) else None
+        return messages.fee_by_regulation(fee.references, quoted)
+    if fee.kind is FeeKind.free:
+        return messages.FREE
+    return None
+
+
+def _remark(remark: FeeRemark, today: date) -> str | None:
+    return messages.fee_remark(remark.text) if remark.applies_on(today) else None
+
+
+def _channel_label(channel: SubmissionChannel) -> str:
+    return messages.CHANNEL_LABELS.get(clean(channel.channel), clean(channel.channel).lower())
+
+
+def _by_channel(values: list[tuple[SubmissionChannel, str]], label: str) -> str | None:
+    """ "Lệ phí: X" when every channel says the same, else each value with its channels."""
+    if not values:
+        return None
+    channels_of: dict[str, list[str]] = {}
+    for channel, value in values:
+        channels_of.setdefault(value, []).append(_channel_label(channel))
+    if len(channels_of) == 1:
+        value = values[0][1]
+        if "\n" not in value:
+            return f"{label}: {value}"
+        return f"{label}:\n{bullets(value.splitlines())}"
+    if all("\n" not in value for value in channels_of):
+        parts = [f"{value} {messages.when(labels)}" for value, labels in channels_of.items()]
+        return f"{label}: " + "; ".join(parts) + "."
+    lines = [f"{label}:"]
+    for value, labels in channels_of.items():
+        lines.append(messages.when(labels).capitalize() + ":")
+        lines.append(bullets(value.splitlines()))
+    return "\n".join(lines)
+
+
+def fee(procedure: ProcedureOut, today: date) -> str | None:
+    values = [
+        (channel, text)
+        for channel in procedure.channels
+        if (text := _fee_of_channel(channel, today)) is not None
+    ]
+    text = _by_channel(values, messages.FEE)
+    council = any(
+        (fee := structured_fee(c)).kind is FeeKind.amounts and COUNCIL in fee.references
+        for c in procedure.channels
+    )
+    return f"{text}\n{messages.COUNCIL_SETS_FEE}" if text and council else text
+
+
+# -- times ------------------------------------------------------------------------------
+
+
+def _time_of_channel(channel: SubmissionChannel) -> str | None:
+    text = clean(channel.processing_time)
+    if not text or is_bare_number(text):
+        return None
+    if channel.time_unit:
+        text = text.replace(channel.time_unit, channel.time_unit.lower())
+    return text
+
+
+def processing_time(procedure: ProcedureOut) -> str | None:
+    values = [(c, text) for c in procedure.channels if (text := _time_of_channel(c))]
+    if values:
+        return _by_channel(values, messages.PROCESSING_TIME)
+    if any(is_bare_number(c.processing_time) for c in procedure.channels):
+        return messages.TIME_WITHOUT_UNIT
+    return None
+
+
+# -- documents --------------------------------------------------------------------------
+
+
+def _document_line(document: DossierDocument, limit: int | None) -> str:
+    name = clean(document.name)
+    if limit:
+        first = re.split(r";\s|\s(?=\(?trường hợp\b)", name, maxsplit=1)[0]
+        name = _shorten(first if len(first) >= 12 else name, limit)
+    extras = [clean(document.copies)] if clean(document.copies) else []
+    if document.template and (not limit or len(clean(document.template)) <= 40):
+        extras.insert(0, clean(document.template))
+    return f"{name} ({'; '.join(extras)})" if extras else name
+
+
+def _is_special(document: DossierDocument) -> bool:
+    """A case's document or a note, not what everyone brings: shown behind "more"."""
+    group = clean(document.group)
+    if _CONDITIONAL.match(clean(document.name)):
+        return True
+    return bool(group) and not _COMMON_GROUP.match(group)
+
+
+def documents(procedure: ProcedureOut, full: bool = False) -> Answer | None:
+    """What everyone brings first (at most eight, one screen); the cases behind "more"."""
     if not procedure.documents:
         return None
+    if full:
+        return Answer(_grouped(procedure.documents, limit=None))
+    common = [d for d in procedure.documents if not _is_special(d)]
+    if not common:
+        cases = list(dict.fromkeys(clean(d.group) for d in procedure.documents if d.group))
+        titles = [_shorten(case, 120) for case in cases if not _NOTE_GROUP.match(case)]
+        return Answer(messages.documents_by_case(bullets(titles[:6])), more=True)
+    shown: list[DossierDocument] = []
+    for document in common[:FIRST_DOCUMENTS]:
+        if len(_grouped([*shown, document], limit=160)) > FIRST_MESSAGE_CHARS:
+            break
+        shown.append(document)
+    text = _grouped(shown, limit=160)
+    rest = len(procedure.documents) - len(shown)
+    if rest:
+        cases = [
+            _shorten(group, 90)
+            for group in dict.fromkeys(
+                clean(d.group) for d in procedure.documents if _is_special(d)
+            )
+            if group and not _NOTE_GROUP.match(group)
+        ]
+        note = messages.more_documents(rest, cases[:5])
+        if len(text) + len(note) > FIRST_MESSAGE_CHARS:
+            note = messages.more_documents(rest, [])
+        text += "\n\n" + note
+    return Answer(text, more=bool(rest))
+
+
+def _grouped(items: list[DossierDocument], limit: int | None) -> str:
     groups: dict[str | None, list[str]] = {}
-    for document in procedure.documents:
-        groups.setdefault(clean(document.group) or None, []).append(_document_line(document))
+    for document in items:
+        groups.setdefault(clean(document.group) or None, []).append(_document_line(document, limit))
+    if len(groups) == 1 and not limit:
+        group, lines = next(iter(groups.items()))
+        title = messages.documents_case(group) if group else messages.DOCUMENTS
+        return f"{title}\n{bullets(lines)}"
     parts = []
     for group, lines in groups.items():
         title = messages.documents_case(group) if group else messages.DOCUMENTS
@@ -43,26 +264,7 @@ def _documents(procedure: ProcedureOut) -> str | None:
     return "\n\n".join(parts)
 
 
-def _per_channel(procedure: ProcedureOut, attribute: str, label: str) -> str | None:
-    """One line when every submission channel says the same, else one bullet per channel."""
-    values = [
-        (clean(channel.channel), clean(getattr(channel, attribute)))
-        for channel in procedure.channels
-        if clean(getattr(channel, attribute))
-    ]
-    if not values:
-        return None
-    if len({value for _, value in values}) == 1:
-        return f"{label}: {values[0][1]}"
-    return messages.per_channel(label) + "\n" + bullets([f"{c}: {value}" for c, value in values])
-
-
-def _fee(procedure: ProcedureOut) -> str | None:
-    return _per_channel(procedure, "fee", messages.FEE)
-
-
-def _time(procedure: ProcedureOut) -> str | None:
-    return _per_channel(procedure, "processing_time", messages.PROCESSING_TIME)
+# -- the other facets -------------------------------------------------------------------
 
 
 def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | None) -> str | None:
@@ -71,13 +273,13 @@ def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | Non
         lines.append(f"{messages.IMPLEMENTING_AGENCY}: {clean(procedure.implementing_agency)}")
     if procedure.submission_address:
         lines.append(f"{messages.SUBMISSION_ADDRESS}: {clean(procedure.submission_address)}")
-    channels = [clean(c.channel) for c in procedure.channels if clean(c.channel)]
+    channels = [_channel_label(c) for c in procedure.channels if clean(c.channel)]
     if channels:
         lines.append(f"{messages.CHANNELS}: {', '.join(dict.fromkeys(channels))}")
     submission_step = next((step for step in procedure.steps if _SUBMISSION.search(step)), None)
     if submission_step:
         # The steps often say where exactly ("nộp hồ sơ tại Cơ quan Quản lý xuất nhập cảnh").
-        lines.append(messages.submission_step(_shorten(clean(submission_step), 600)))
+        lines.append(messages.submission_step(_shorten(clean(submission_step), 400)))
     if not lines:
         return None
     levels = {level.lower() for level in procedure.levels}
@@ -93,25 +295,27 @@ def _online(procedure: ProcedureOut, profile: DeploymentProfile) -> str | None:
         return None
     online = [c for c in procedure.channels if any(w in c.channel.lower() for w in _ONLINE)]
     if not online:
-        channels = ", ".join(dict.fromkeys(clean(c.channel) for c in procedure.channels))
+        channels = ", ".join(dict.fromkeys(_channel_label(c) for c in procedure.channels))
         return messages.not_online(channels)
     lines = [messages.online(profile)]
     for channel in online:
         if clean(channel.description):
-            lines.append(clean(channel.description))
+            lines.append(_shorten(clean(channel.description), 400))
     return "\n".join(lines)
 
 
-def _general(procedure: ProcedureOut, profile: DeploymentProfile) -> str:
+def _general(procedure: ProcedureOut, today: date) -> str:
     lines = []
     if procedure.levels:
         lines.append(f"{messages.LEVELS}: {', '.join(procedure.levels)}")
     if procedure.implementing_agency:
-        lines.append(f"{messages.IMPLEMENTING_AGENCY}: {clean(procedure.implementing_agency)}")
+        lines.append(
+            f"{messages.IMPLEMENTING_AGENCY}: {_shorten(clean(procedure.implementing_agency), 200)}"
+        )
     if procedure.applicants:
-        lines.append(f"{messages.APPLICANTS}: {clean(procedure.applicants)}")
-    for part in (_time(procedure), _fee(procedure)):
-        if part and "\n" not in part:
+        lines.append(f"{messages.APPLICANTS}: {_shorten(clean(procedure.applicants), 200)}")
+    for part in (processing_time(procedure), fee(procedure, today)):
+        if part and "\n" not in part and len(part) <= 200:
             lines.append(part)
     if procedure.documents:
         lines.append(messages.document_count(len(procedure.documents)))
@@ -119,25 +323,40 @@ def _general(procedure: ProcedureOut, profile: DeploymentProfile) -> str:
     return "\n".join(lines)
 
 
-def facet_body(
+def _screen(text: str | None, full: bool) -> Answer | None:
+    """A long facet cut at one screen, the rest behind "more"."""
+    if text is None:
+        return None
+    if full or len(text) <= FIRST_MESSAGE_CHARS:
+        return Answer(text)
+    cut = text[:FIRST_MESSAGE_CHARS].rsplit("\n", 1)[0]
+    if len(cut) < FIRST_MESSAGE_CHARS // 2:
+        cut = _shorten(text, FIRST_MESSAGE_CHARS)
+    return Answer(cut + "\n…", more=True)
+
+
+def facet_answer(
     procedure: ProcedureOut,
     facet: Facet,
     profile: DeploymentProfile,
+    today: date,
     place: str | None = None,
-) -> str | None:
+    full: bool = False,
+) -> Answer | None:
     """The asked facet from the record's fields, or None when the record lacks it."""
-    if facet is Facet.general:
-        return _general(procedure, profile)
     if facet is Facet.documents:
-        return _documents(procedure)
+        return documents(procedure, full)
+    if facet is Facet.general:
+        return Answer(_general(procedure, today))
     if facet is Facet.fee:
-        return _fee(procedure)
+        return _screen(fee(procedure, today), full)
     if facet is Facet.processing_time:
-        return _time(procedure)
+        return _screen(processing_time(procedure), full)
     if facet is Facet.where_to_submit:
-        return _where(procedure, profile, place)
+        return _screen(_where(procedure, profile, place), full)
     if facet is Facet.steps:
-        return f"{messages.STEPS}:\n{numbered(procedure.steps)}" if procedure.steps else None
+        steps = numbered(procedure.steps) if procedure.steps else None
+        return _screen(f"{messages.STEPS}:\n{steps}" if steps else None, full)
     if facet is Facet.legal_basis:
         if not procedure.legal_bases:
             return None
@@ -145,29 +364,42 @@ def facet_body(
             f"{clean(b.number)}: {clean(b.title)}" if b.number else clean(b.title)
             for b in procedure.legal_bases
         ]
-        return f"{messages.LEGAL_BASIS}:\n{bullets(lines)}"
+        return _screen(f"{messages.LEGAL_BASIS}:\n{bullets(lines)}", full)
     if facet is Facet.conditions:
         parts = []
         if procedure.applicants:
             parts.append(f"{messages.ELIGIBLE_APPLICANTS}: {clean(procedure.applicants)}")
         if procedure.conditions:
             parts.append(f"{messages.CONDITIONS}: {clean(procedure.conditions)}")
-        return "\n".join(parts) or None
+        return _screen("\n".join(parts) or None, full)
     if facet is Facet.result:
-        return f"{messages.RESULT}: {clean(procedure.result)}" if procedure.result else None
+        result = f"{messages.RESULT}: {clean(procedure.result)}" if procedure.result else None
+        return _screen(result, full)
     if facet is Facet.online_submission:
-        return _online(procedure, profile)
+        return _screen(_online(procedure, profile), full)
     raise ValueError(facet)
 
 
 def answer(
     procedure: ProcedureOut,
-    facet: Facet,
+    facets: list[Facet],
     profile: DeploymentProfile,
+    today: date,
     place: str | None = None,
-) -> str:
-    """The whole answer: which procedure, the facet (or that it is missing), the source."""
-    body = facet_body(procedure, facet, profile, place) or messages.missing(facet, profile)
-    heading = messages.procedure_heading(clean(procedure.name), procedure.code)
-    source = messages.source_line(procedure.code, procedure.portal_url, profile)
-    return f"{heading}\n\n{body}\n\n{source}"
+    first_mention: bool = True,
+    full: bool = False,
+) -> Answer:
+    """The whole answer: which procedure (its full name once), each asked facet, the source."""
+    bodies = []
+    more = False
+    for facet in facets:
+        part = facet_answer(procedure, facet, profile, today, place, full)
+        if part is None:
+            bodies.append(messages.missing(facet, profile))
+        else:
+            bodies.append(part.text)
+            more = more or part.more
+    name = clean(procedure.name) if first_mention else short_name(procedure.name)
+    heading = messages.procedure_heading(name, procedure.code)
+    source = messages.source_line(procedure.code, profile)
+    return Answer("\n\n".join([heading, *bodies, source]), more=more)

@@ -15,6 +15,7 @@ from datetime import datetime
 from actions.deployment import DeploymentProfile
 from actions.dossier_status import DossierStatus
 from actions.facets import Facet
+from knowledge_base.facts.fees import COUNCIL
 from knowledge_base.retrieval.results import SearchHit
 
 EXAMPLES = (
@@ -66,20 +67,106 @@ ASK_NEXT = (
 
 
 def procedure_heading(name: str, code: str) -> str:
-    return f"Thủ tục: {name} (mã {code})"
+    return f"{name} (mã {code})"
 
 
-def source_line(code: str, portal_url: str | None, profile: DeploymentProfile) -> str:
-    if portal_url:
-        return f"Chi tiết trên Cổng dịch vụ công: {portal_url}"
+def source_line(code: str, profile: DeploymentProfile) -> str:
+    return f"Nguồn: Cổng Dịch vụ công quốc gia (mã {code}). Thông tin chỉ để tham khảo."
+
+
+SOURCE_BUTTON = "Xem trên Cổng Dịch vụ công"
+MORE_DOCUMENTS_BUTTON = "Xem đủ hồ sơ"
+MORE_BUTTON = "Xem đầy đủ"
+
+CHANNEL_LABELS: dict[str, str] = {
+    "Trực tiếp": "trực tiếp",
+    "Trực tuyến": "trực tuyến",
+    "Dịch vụ bưu chính": "qua bưu chính",
+}
+
+
+def when(channel_labels: list[str]) -> str:
+    return "khi nộp " + " hoặc ".join(channel_labels)
+
+
+COUNCIL_SETS_FEE = "Mức cụ thể do Hội đồng nhân dân cấp tỉnh quy định, có thể khác theo tỉnh."
+
+
+FREE = "không thu phí, lệ phí (Cổng ghi “Miễn phí”)"
+FREE_FOR_NOW = "miễn phí"
+TIME_WITHOUT_UNIT = (
+    "Cổng Dịch vụ công không ghi rõ thời hạn giải quyết của thủ tục này (chỉ có con số, "
+    "thiếu đơn vị ngày hay giờ), nên tôi không dám đoán. Anh/chị hỏi nơi tiếp nhận hồ sơ "
+    "khi nộp để biết ngày hẹn trả."
+)
+
+
+def applies(period: str) -> str:
+    return f"áp dụng {period}"
+
+
+def fee_rates_expired() -> str:
     return (
-        f"Chi tiết trên Cổng dịch vụ công quốc gia ({profile.national_portal_url}), "
-        f"tìm theo mã {code}."
+        "các mức phí ghi trên Cổng đã hết thời hạn áp dụng; anh/chị hỏi nơi tiếp nhận hồ sơ "
+        "mức thu hiện hành"
     )
 
 
+def more_rates(count: int) -> str:
+    return f"… và {count} mức khác, xem đầy đủ trên Cổng Dịch vụ công"
+
+
+_DOCUMENT_TYPES = {"TT": "Thông tư", "NĐ": "Nghị định", "NQ": "Nghị quyết", "QĐ": "Quyết định"}
+
+
+def regulation_name(number: str) -> str:
+    """ "281/2016/TT-BTC" -> "Thông tư 281/2016/TT-BTC"; a number whose type is unclear stays."""
+    kind = number.rsplit("/", 1)[-1].split("-", 1)[0]
+    return f"{_DOCUMENT_TYPES[kind]} {number}" if kind in _DOCUMENT_TYPES else number
+
+
+def fee_by_regulation(references: list[str], note: str | None) -> str:
+    documents = [regulation_name(r) for r in references if r != COUNCIL]
+    parts = []
+    if COUNCIL in references:
+        parts.append("do Hội đồng nhân dân cấp tỉnh quy định")
+    if documents:
+        parts.append("theo " + ", ".join(documents))
+    rule = " và ".join(parts) if parts else "theo quy định của pháp luật về phí, lệ phí"
+    quoted = f" Cổng ghi: “{note}”." if note else ""
+    return (
+        f"Cổng Dịch vụ công không ghi số tiền cụ thể; mức thu {rule}.{quoted} "
+        "Anh/chị hỏi nơi tiếp nhận hồ sơ số tiền phải nộp (nếu có)."
+    )
+
+
+def fee_remark(text: str) -> str:
+    return f"Lưu ý: {text}"
+
+
+def documents_by_case(cases: str) -> str:
+    return (
+        "Hồ sơ tùy trường hợp của anh/chị, Cổng Dịch vụ công chia theo các trường hợp:\n"
+        f"{cases}\nAnh/chị bấm “{MORE_DOCUMENTS_BUTTON}” để xem giấy tờ của từng trường hợp."
+    )
+
+
+def more_documents(rest: int, cases: list[str]) -> str:
+    if cases:
+        listed = "\n".join(f"• {case}" for case in cases)
+        return (
+            f"Tùy trường hợp, anh/chị có thể cần thêm giấy tờ ({rest} mục):\n{listed}\n"
+            f"Anh/chị bấm “{MORE_DOCUMENTS_BUTTON}” để xem đủ."
+        )
+    return f"Còn {rest} giấy tờ nữa; anh/chị bấm “{MORE_DOCUMENTS_BUTTON}” để xem đủ."
+
+
 def documents_case(group: str) -> str:
-    return f"Trường hợp {group}:"
+    """A case's title: the portal's own ("Trường hợp ủy quyền…"), or "Trường hợp" added."""
+    group = group.rstrip(" :")
+    if group.lower().startswith(("trường hợp", "đối với", "nếu", "lưu ý", "giấy tờ", "hồ sơ")):
+        return f"{group}:"
+    return f"Trường hợp {group[0].lower()}{group[1:]}:"
 
 
 def per_channel(label: str) -> str:

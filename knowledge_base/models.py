@@ -109,6 +109,10 @@ class SubmissionChannel(Base):
     time_unit: Mapped[str | None] = mapped_column(Text)
     fee: Mapped[str | None] = mapped_column(Text)
     fee_vnd: Mapped[int | None] = mapped_column(Integer)
+    fee_kind: Mapped[str | None] = mapped_column(String(16))
+    fee_items: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    fee_remarks: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    fee_references: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str | None] = mapped_column(Text)
     procedure: Mapped[Procedure] = relationship(back_populates="channels")
 

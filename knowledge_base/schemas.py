@@ -11,6 +11,8 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from knowledge_base.facts.fees import FeeItem, FeeKind, FeeRemark
+
 
 class ProcedureStatus(str, Enum):
     active = "active"
@@ -41,6 +43,14 @@ class SubmissionChannel(BaseModel):
     time_unit: str | None = Field(None, description="Ngày làm việc, Ngày, Giờ, ...")
     fee: str | None = Field(None, description="Fee text as written (Phí, lệ phí)")
     fee_vnd: int | None = Field(None, description="Smallest fee amount in VND, 0 when free")
+    fee_kind: FeeKind | None = Field(
+        None, description="amounts, regulation, free or not_stated; read from fee at import"
+    )
+    fee_items: list[FeeItem] = Field(default_factory=list)
+    fee_remarks: list[FeeRemark] = Field(default_factory=list)
+    fee_references: list[str] = Field(
+        default_factory=list, description="Regulations the fee note says set the amount"
+    )
     description: str | None = None
 
 

@@ -27,6 +27,11 @@ class UpsertOutcome(str, Enum):
     created = "created"
     updated = "updated"
     unchanged = "unchanged"
+    kept_curated = "kept_curated"
+
+
+CURATED_SOURCES = frozenset({"seed", "manual"})
+"""Records a person wrote or edited: an import of another source does not overwrite them."""
 
 
 def content_hash(item: schemas.ProcedureIn) -> str:
@@ -47,19 +52,38 @@ def _fill(row: models.Procedure, item: schemas.ProcedureIn) -> None:
         models.DossierDocument(position=i, **d.model_dump()) for i, d in enumerate(item.documents)
     ]
     row.channels = [
-        models.SubmissionChannel(position=i, **c.model_dump()) for i, c in enumerate(item.channels)
+        models.SubmissionChannel(position=i, **c.model_dump(mode="json"))
+        for i, c in enumerate(item.channels)
     ]
     row.legal_bases = [
         models.LegalBasis(position=i, **b.model_dump()) for i, b in enumerate(item.legal_bases)
     ]
 
 
-def upsert(session: Session, item: schemas.ProcedureIn) -> UpsertOutcome:
-    """Insert or update one procedure by code; an identical re-import changes nothing."""
+def upsert(
+    session: Session, item: schemas.ProcedureIn, overwrite_curated: bool = False
+) -> UpsertOutcome:
+    """Insert or update one procedure by code; an identical re-import changes nothing.
+
+    A curated record (seed or manual) is left as it is when the item comes from another
+    source, unless ``overwrite_curated``; even then its everyday keywords are kept.
+    """
     digest = content_hash(item)
-    stored = session.scalar(
-        select(models.Procedure.content_hash).where(models.Procedure.code == item.code)
-    )
+    found = session.execute(
+        select(models.Procedure.content_hash, models.Procedure.source).where(
+            models.Procedure.code == item.code
+        )
+    ).first()
+    stored, stored_source = found if found else (None, None)
+    curated = stored_source in CURATED_SOURCES and item.source != stored_source
+    if curated and not overwrite_curated:
+        if item.provincial_codes:
+            row = session.scalars(
+                select(models.Procedure).where(models.Procedure.code == item.code)
+            ).one()
+            for code in item.provincial_codes:
+                add_provincial_code(session, row, code)
+        return UpsertOutcome.kept_curated
     if stored is None:
         row = models.Procedure(code=item.code, content_hash=digest, version=1)
         _fill(row, item)
@@ -73,7 +97,10 @@ def upsert(session: Session, item: schemas.ProcedureIn) -> UpsertOutcome:
             select(models.Procedure).where(models.Procedure.code == item.code).options(*_LOAD_ALL)
         ).one()
         if stored != digest:
+            kept_keywords = list(row.keywords or [])
             _fill(row, item)
+            if curated and not item.keywords:
+                row.keywords = kept_keywords
             row.content_hash = digest
             row.version += 1
             row.updated_at = models.utcnow()

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base import schemas, store
+from knowledge_base.facts.structure import structure
 from knowledge_base.importers import catalogue, dichvucong
 from knowledge_base.importers.errors import RecordError
 
@@ -49,6 +50,9 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     mapped: int = 0
+    kept_curated: int = 0
+    overwrite_curated: bool = False
+    normalisations: Counter[tuple[str, str]] = field(default_factory=Counter)
     rejected: list[RejectedRecord] = field(default_factory=list)
     parse_issues: Counter[tuple[str, str]] = field(default_factory=Counter)
     records_with_issues: int = 0
@@ -69,11 +73,16 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "mapped_provincial_codes": self.mapped,
+            "kept_curated": self.kept_curated,
             "skipped": self.skipped,
             "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejected],
             "records_with_parse_issues": self.records_with_issues,
             "parse_issues": [
                 {"field": f, "reason": r, "count": n} for (f, r), n in self.parse_issues.items()
+            ],
+            "normalisations": [
+                {"field": f, "reason": r, "count": n}
+                for (f, r), n in sorted(self.normalisations.items())
             ],
         }
 
@@ -212,7 +221,7 @@ def _store_catalogue_entry(
         implementing_agency=entry.agency,
         source="catalogue",
     )
-    _count(report, store.upsert(session, item))
+    _count(report, store.upsert(session, item, report.overwrite_curated))
 
 
 def _count(report: ImportReport, outcome: store.UpsertOutcome) -> None:
@@ -220,6 +229,8 @@ def _count(report: ImportReport, outcome: store.UpsertOutcome) -> None:
         report.created += 1
     elif outcome is store.UpsertOutcome.updated:
         report.updated += 1
+    elif outcome is store.UpsertOutcome.kept_curated:
+        report.kept_curated += 1
     else:
         report.unchanged += 1
 
@@ -236,8 +247,13 @@ def import_path(
     sessions: sessionmaker[Session],
     progress: ProgressCallback | None = None,
     batch_size: int = BATCH_SIZE,
+    overwrite_curated: bool = False,
 ) -> ImportReport:
-    """Import one file into the knowledge base and report what happened."""
+    """Import one file into the knowledge base and report what happened.
+
+    Every procedure goes through ``facts.structure`` first; seed and manually edited
+    records are kept unless ``overwrite_curated``.
+    """
     if not path.is_file():
         raise ImportFormatError(f"{path}: no such file")
     kind = detect_format(path)
@@ -246,7 +262,7 @@ def import_path(
         "native": _parse_native,
         "catalogue": _parse_catalogue,
     }
-    report = ImportReport(path=path, format=kind)
+    report = ImportReport(path=path, format=kind, overwrite_curated=overwrite_curated)
     total = _count_lines(path)
     batch: list[tuple[int, Any]] = []
 
@@ -260,7 +276,7 @@ def import_path(
                 if isinstance(unit, catalogue.CatalogueEntry):
                     _store_catalogue_entry(session, unit, report)
                 else:
-                    _count(report, store.upsert(session, unit))
+                    _count(report, store.upsert(session, unit, overwrite_curated))
                 session.flush()
             session.commit()
         except Exception as error:
@@ -280,6 +296,10 @@ def import_path(
             report.rejected.append(RejectedRecord(line=parsed[0], reason=str(parsed[1])))
         else:
             number, unit, issues = parsed
+            if isinstance(unit, schemas.ProcedureIn):
+                unit, normalised = structure(unit)
+                for change in normalised:
+                    report.normalisations[change] += 1
             if issues:
                 report.records_with_issues += 1
                 for issue in issues:

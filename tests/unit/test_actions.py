@@ -26,8 +26,9 @@ from actions.actions import (
     ActionFallback,
     ActionForgetConversation,
     ActionRecordFeedback,
+    today_in_vietnam,
 )
-from actions.answers import facet_body
+from actions.answers import facet_answer
 from actions.deployment import DeploymentProfile
 from actions.dossier_status import DossierStatus, load_demo_records
 from actions.facets import Facet
@@ -119,9 +120,9 @@ def expected(sessions: sessionmaker[Session], code: str, facet: Facet, profile: 
     with sessions() as session:
         row = store.get_procedure(session, code)
         assert row is not None
-        body = facet_body(store.to_schema(row), facet, profile)
-    assert body is not None
-    return body
+        part = facet_answer(store.to_schema(row), facet, profile, today_in_vietnam())
+    assert part is not None
+    return part.text
 
 
 def tracker(
@@ -239,7 +240,7 @@ def test_a_question_word_alone_asks_which_procedure(act: Act) -> None:
     assert "thủ tục nào" in texts(dispatcher)
 
 
-def test_a_long_answer_arrives_in_chat_sized_messages(
+def test_a_long_answer_shows_one_screen_and_the_rest_on_request(
     act: Act,
     seeded_sessions: sessionmaker[Session],
 ) -> None:
@@ -249,10 +250,21 @@ def test_a_long_answer_arrives_in_chat_sized_messages(
     ]
     with seeded_sessions.begin() as session:
         store.upsert(session, ProcedureIn(code="9.000001", name="Thủ tục nhiều bước", steps=steps))
-    search = ScriptedSearch(("9.000001", 1.0))
-    action = act(ActionAnswerProcedure, search)
-    _, dispatcher = run(action, tracker("thủ tục nhiều bước gồm những bước nào", "ask_steps"))
-    sent = [m["text"] for m in dispatcher.messages if m.get("text")]
+    action = act(ActionAnswerProcedure, ScriptedSearch(("9.000001", 1.0)))
+    _, first = run(action, tracker("thủ tục nhiều bước gồm những bước nào", "ask_steps"))
+    shown = [m for m in first.messages if m.get("text")]
+    assert len(shown) == 1 and len(shown[0]["text"]) <= 1400
+    more = [b for b in shown[0]["buttons"] if b["payload"].startswith("/show_more")]
+    assert more and json.loads(more[0]["payload"].removeprefix("/show_more")) == {
+        "procedure_code": "9.000001",
+        "facet": "steps",
+    }
+    entities = [
+        {"entity": "procedure_code", "value": "9.000001"},
+        {"entity": "facet", "value": "steps"},
+    ]
+    _, rest = run(action, tracker(more[0]["payload"], "show_more", entities))
+    sent = [m["text"] for m in rest.messages if m.get("text")]
     assert len(sent) > 1 and all(len(text) <= MAX_MESSAGE_CHARS for text in sent)
     assert all(f"Bước {i}:" in "\n".join(sent) for i in range(1, 16))
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 import pytest
 
-from actions.answers import answer, facet_body
+from actions.answers import answer as compose
+from actions.answers import facet_answer, short_name
 from actions.deployment import DeploymentProfile
 from actions.facets import Facet
 from knowledge_base.schemas import (
@@ -65,6 +66,23 @@ def full_procedure(**changes: Any) -> ProcedureOut:
     return procedure(**{**fields, **changes})
 
 
+TODAY = date(2026, 12, 2)
+
+
+def answer(
+    procedure: ProcedureOut, facet: Facet | list[Facet], profile: DeploymentProfile, **kw: Any
+) -> str:
+    facets = facet if isinstance(facet, list) else [facet]
+    return compose(procedure, facets, profile, today=TODAY, **kw).text
+
+
+def facet_text(
+    procedure: ProcedureOut, facet: Facet, profile: DeploymentProfile, **kw: Any
+) -> str | None:
+    part = facet_answer(procedure, facet, profile, TODAY, **kw)
+    return part.text if part else None
+
+
 def digits_besides(text: str, *allowed: str) -> list[str]:
     for value in allowed:
         text = text.replace(value, "")
@@ -89,7 +107,7 @@ def test_a_missing_fee_or_time_contains_no_number_besides_code_and_hotline(facet
 
 def test_a_channel_without_a_fee_does_not_count_as_a_fee() -> None:
     bare = procedure(channels=[channel("Trực tiếp", time="5 ngày làm việc")])
-    assert facet_body(bare, Facet.fee, profile()) is None
+    assert facet_text(bare, Facet.fee, profile()) is None
 
 
 # -- Documents ---------------------------------------------------------------------------
@@ -104,7 +122,7 @@ def test_documents_are_bullets_with_template_and_copies() -> None:
         ),
         DossierDocument(name="Giấy chứng sinh", copies="1 bản chính"),
     ]
-    body = facet_body(procedure(documents=documents), Facet.documents, profile())
+    body = facet_text(procedure(documents=documents), Facet.documents, profile())
     assert body == (
         "Hồ sơ gồm:\n"
         "• Tờ khai đăng ký khai sinh (Mẫu tờ khai theo Thông tư 04/2020/TT-BTP; 1 bản chính)\n"
@@ -114,27 +132,64 @@ def test_documents_are_bullets_with_template_and_copies() -> None:
 
 def test_a_document_without_template_or_copies_is_its_name_alone() -> None:
     documents = [DossierDocument(name="Giấy tờ tùy thân của người đi khai sinh")]
-    body = facet_body(procedure(documents=documents), Facet.documents, profile())
+    body = facet_text(procedure(documents=documents), Facet.documents, profile())
     assert body == "Hồ sơ gồm:\n• Giấy tờ tùy thân của người đi khai sinh"
 
 
-def test_grouped_documents_get_a_heading_per_case() -> None:
+def test_what_everyone_brings_comes_first_and_the_cases_wait_behind_a_button() -> None:
     documents = [
-        DossierDocument(name="Tờ khai đăng ký kết hôn", copies="1 bản chính"),
         DossierDocument(
-            name="Trích lục ghi chú ly hôn",
-            copies="1 bản chính",
-            group="Đã ly hôn ở nước ngoài",
+            name="Trích lục ghi chú ly hôn", copies="1 bản chính", group="Đã ly hôn ở nước ngoài"
         ),
+        DossierDocument(name="Tờ khai đăng ký kết hôn", copies="1 bản chính"),
         DossierDocument(name="Giấy xác nhận tình trạng hôn nhân", group="Cư trú ở nơi khác"),
     ]
-    body = facet_body(procedure(documents=documents), Facet.documents, profile())
-    assert body is not None
-    assert body.split("\n\n") == [
-        "Hồ sơ gồm:\n• Tờ khai đăng ký kết hôn (1 bản chính)",
-        "Trường hợp Đã ly hôn ở nước ngoài:\n• Trích lục ghi chú ly hôn (1 bản chính)",
-        "Trường hợp Cư trú ở nơi khác:\n• Giấy xác nhận tình trạng hôn nhân",
+    first = facet_answer(procedure(documents=documents), Facet.documents, profile(), TODAY)
+    assert first is not None and first.more
+    assert first.text.startswith("Hồ sơ gồm:\n• Tờ khai đăng ký kết hôn (1 bản chính)")
+    assert "Trích lục ghi chú ly hôn" not in first.text
+    assert "• Đã ly hôn ở nước ngoài\n• Cư trú ở nơi khác" in first.text
+
+
+def test_the_full_documents_list_names_each_case() -> None:
+    documents = [
+        DossierDocument(name="Tờ khai đăng ký kết hôn", copies="1 bản chính"),
+        DossierDocument(name="Trích lục ghi chú ly hôn", group="Đã ly hôn ở nước ngoài"),
+        DossierDocument(name="Văn bản ủy quyền", group="Trường hợp ủy quyền"),
     ]
+    full = facet_text(procedure(documents=documents), Facet.documents, profile(), full=True)
+    assert full is not None
+    assert full.split("\n\n") == [
+        "Hồ sơ gồm:\n• Tờ khai đăng ký kết hôn (1 bản chính)",
+        "Trường hợp đã ly hôn ở nước ngoài:\n• Trích lục ghi chú ly hôn",
+        "Trường hợp ủy quyền:\n• Văn bản ủy quyền",
+    ]
+
+
+def test_a_case_written_as_a_document_row_is_not_shown_first() -> None:
+    documents = [
+        DossierDocument(
+            name="Trường hợp trẻ em bị bỏ rơi thì phải có biên bản", copies="1 bản chính"
+        ),
+        DossierDocument(name="Giấy chứng sinh", copies="1 bản chính"),
+    ]
+    first = facet_text(procedure(documents=documents), Facet.documents, profile())
+    assert first is not None
+    assert first.startswith("Hồ sơ gồm:\n• Giấy chứng sinh (1 bản chính)")
+    assert "bỏ rơi" not in first
+
+
+def test_the_first_documents_message_fits_one_screen() -> None:
+    documents = [
+        DossierDocument(
+            name=f"Giấy tờ số {n} " + "kèm theo giải thích dài " * 8, copies="1 bản chính"
+        )
+        for n in range(1, 30)
+    ]
+    first = facet_answer(procedure(documents=documents), Facet.documents, profile(), TODAY)
+    assert first is not None and first.more
+    assert len(first.text) <= 1200
+    assert first.text.count("• ") <= 8
 
 
 def test_a_procedure_without_documents_says_they_are_missing() -> None:
@@ -146,26 +201,70 @@ def test_a_procedure_without_documents_says_they_are_missing() -> None:
 
 
 def test_a_fee_identical_on_every_channel_is_said_once() -> None:
-    channels = [
-        channel("Trực tiếp", "Miễn lệ phí"),
-        channel("Trực tuyến", "Miễn lệ phí"),
-        channel("Dịch vụ bưu chính", "Miễn lệ phí"),
-    ]
-    body = facet_body(procedure(channels=channels), Facet.fee, profile())
-    assert body == "Phí, lệ phí: Miễn lệ phí"
-
-
-def test_different_fees_are_listed_per_channel() -> None:
-    channels = [
-        channel("Trực tiếp", "Lệ phí 30.000 đồng"),
-        channel("Trực tuyến", "Lệ phí 15.000 đồng"),
-    ]
-    body = facet_body(procedure(channels=channels), Facet.fee, profile())
-    assert body == (
-        "Phí, lệ phí theo cách nộp:\n"
-        "• Trực tiếp: Lệ phí 30.000 đồng\n"
-        "• Trực tuyến: Lệ phí 15.000 đồng"
+    channels = [channel(name, "20.000 đồng/lần") for name in ("Trực tiếp", "Trực tuyến")]
+    assert facet_text(procedure(channels=channels), Facet.fee, profile()) == (
+        "Phí, lệ phí: 20.000 đồng/lần"
     )
+
+
+def test_different_fees_are_said_in_one_line_with_their_channels() -> None:
+    channels = [
+        channel("Trực tiếp", "20,000 Việt Nam Đồng"),
+        channel("Trực tuyến", "10,000 Việt Nam Đồng"),
+        channel("Dịch vụ bưu chính", "20,000 Việt Nam Đồng"),
+    ]
+    assert facet_text(procedure(channels=channels), Facet.fee, profile()) == (
+        "Phí, lệ phí: 20.000 đồng khi nộp trực tiếp hoặc qua bưu chính; "
+        "10.000 đồng khi nộp trực tuyến."
+    )
+
+
+def test_a_free_cell_whose_note_names_amounts_states_the_amounts() -> None:
+    fee = "Miễn phí (Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần.)"
+    text = facet_text(procedure(channels=[channel("Trực tiếp", fee)]), Facet.fee, profile())
+    assert text == "Phí, lệ phí: Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần"
+
+
+def test_a_free_cell_whose_note_names_a_circular_is_not_called_free() -> None:
+    fee = "Miễn phí (Thực hiện theo Thông tư số 244/2016/TT-BTC ngày 11/11/2016 của Bộ Tài chính.)"
+    text = facet_text(procedure(channels=[channel("Trực tiếp", fee)]), Facet.fee, profile())
+    assert text is not None
+    assert "Thông tư 244/2016/TT-BTC" in text
+    assert "không ghi số tiền" in text
+    assert "không thu" not in text
+
+
+def test_a_fee_set_by_the_provincial_council_says_so() -> None:
+    fee = "Miễn phí (Mức thu theo quy định của Hội đồng nhân dân cấp tỉnh)"
+    text = facet_text(procedure(channels=[channel("Trực tiếp", fee)]), Facet.fee, profile())
+    assert text is not None and "do Hội đồng nhân dân cấp tỉnh quy định" in text
+
+
+def test_free_is_said_only_when_nothing_names_an_amount_or_a_rule() -> None:
+    text = facet_text(
+        procedure(channels=[channel("Trực tiếp", "Miễn phí (Không)")]), Facet.fee, profile()
+    )
+    assert text == "Phí, lệ phí: không thu phí, lệ phí (Cổng ghi “Miễn phí”)"
+
+
+def test_an_expired_rate_is_dropped_and_a_current_one_keeps_its_end_date() -> None:
+    fee = (
+        "Miễn phí (Lệ phí: 135.000 đồng/lần; nộp trực tuyến: 115.000 đồng/lần "
+        "từ ngày 01/12/2023 đến hết ngày 31/12/2025; 25.000 đồng/tem áp dụng đến hết "
+        "ngày 31/12/2026)"
+    )
+    text = facet_text(procedure(channels=[channel("Trực tuyến", fee)]), Facet.fee, profile())
+    assert text is not None
+    assert "135.000 đồng/lần" in text
+    assert "115.000" not in text
+    assert "25.000 đồng/tem (áp dụng đến hết ngày 31/12/2026)" in text
+
+
+def test_amounts_are_written_with_dots_and_dong() -> None:
+    text = facet_text(
+        procedure(channels=[channel("Trực tiếp", "1,500,000 VNĐ")]), Facet.fee, profile()
+    )
+    assert text == "Phí, lệ phí: 1.500.000 đồng"
 
 
 def test_a_time_limit_identical_on_every_channel_is_said_once() -> None:
@@ -173,21 +272,38 @@ def test_a_time_limit_identical_on_every_channel_is_said_once() -> None:
         channel("Trực tiếp", time="3 ngày làm việc"),
         channel("Trực tuyến", time="3 ngày làm việc"),
     ]
-    body = facet_body(procedure(channels=channels), Facet.processing_time, profile())
-    assert body == "Thời hạn giải quyết: 3 ngày làm việc"
+    assert facet_text(procedure(channels=channels), Facet.processing_time, profile()) == (
+        "Thời hạn giải quyết: 3 ngày làm việc"
+    )
 
 
-def test_different_time_limits_are_listed_per_channel() -> None:
+def test_different_time_limits_are_said_with_their_channels() -> None:
     channels = [
         channel("Trực tiếp", time="Trong ngày"),
         channel("Dịch vụ bưu chính", time="3 ngày làm việc"),
     ]
-    body = facet_body(procedure(channels=channels), Facet.processing_time, profile())
-    assert body == (
-        "Thời hạn giải quyết theo cách nộp:\n"
-        "• Trực tiếp: Trong ngày\n"
-        "• Dịch vụ bưu chính: 3 ngày làm việc"
+    assert facet_text(procedure(channels=channels), Facet.processing_time, profile()) == (
+        "Thời hạn giải quyết: Trong ngày khi nộp trực tiếp; 3 ngày làm việc khi nộp qua bưu chính."
     )
+
+
+def test_a_time_without_its_unit_is_said_to_be_not_stated() -> None:
+    text = facet_text(
+        procedure(channels=[channel("Trực tiếp", time="1")]), Facet.processing_time, profile()
+    )
+    assert text is not None
+    assert "không ghi rõ thời hạn" in text
+    assert digits_besides(text) == []
+
+
+# -- Several facets in one message -------------------------------------------------------
+
+
+def test_a_message_asking_fee_and_time_gets_both() -> None:
+    channels = [channel("Trực tiếp", "50.000 đồng", "5 ngày làm việc")]
+    text = answer(procedure(channels=channels), [Facet.fee, Facet.processing_time], profile())
+    assert "Phí, lệ phí: 50.000 đồng" in text
+    assert "Thời hạn giải quyết: 5 ngày làm việc" in text
 
 
 # -- Every answer names the procedure and its source -------------------------------------
@@ -196,25 +312,29 @@ def test_different_time_limits_are_listed_per_channel() -> None:
 @pytest.mark.parametrize("facet", list(Facet))
 def test_every_answer_names_the_procedure_and_its_code(facet: Facet) -> None:
     text = answer(full_procedure(), facet, profile())
-    assert text.startswith("Thủ tục: Thủ tục đăng ký khai sinh (mã 1.001193)")
+    assert text.startswith("Thủ tục đăng ký khai sinh (mã 1.001193)")
 
 
 @pytest.mark.parametrize("facet", list(Facet))
-def test_every_answer_links_the_procedure_page_when_there_is_one(facet: Facet) -> None:
-    url = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1"
-    text = answer(full_procedure(portal_url=url), facet, profile())
-    assert text.endswith(f"Chi tiết trên Cổng dịch vụ công: {url}")
-
-
-@pytest.mark.parametrize("facet", list(Facet))
-def test_without_a_page_every_answer_points_to_the_national_portal_and_code(
-    facet: Facet,
-) -> None:
-    text = answer(procedure(), facet, profile())
+def test_every_answer_ends_with_its_source_and_that_it_is_for_reference(facet: Facet) -> None:
+    text = answer(full_procedure(), facet, profile())
     assert text.endswith(
-        "Chi tiết trên Cổng dịch vụ công quốc gia (https://dichvucong.gov.vn), "
-        "tìm theo mã 1.001193."
+        "Nguồn: Cổng Dịch vụ công quốc gia (mã 1.001193). Thông tin chỉ để tham khảo."
     )
+
+
+def test_a_second_answer_on_the_same_procedure_uses_its_short_name() -> None:
+    long = full_procedure(name="Cấp lại thẻ căn cước (thực hiện tại cấp xã)", code="1.014064")
+    assert answer(long, Facet.fee, profile(), first_mention=False).startswith(
+        "Cấp lại thẻ căn cước (mã 1.014064)"
+    )
+    assert short_name("Đăng ký hộ kinh doanh thực hiện tại cấp xã") == "Đăng ký hộ kinh doanh"
+
+
+def test_answers_carry_no_raw_links() -> None:
+    url = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1"
+    for facet in Facet:
+        assert "http" not in answer(full_procedure(portal_url=url), facet, profile())
 
 
 # -- Online submission -------------------------------------------------------------------
@@ -228,7 +348,7 @@ def test_a_procedure_with_an_online_channel_can_be_done_online() -> None:
             description="Khai tờ khai điện tử trên Cổng Dịch vụ công quốc gia hoặc VNeID.",
         ),
     ]
-    body = facet_body(procedure(channels=channels), Facet.online_submission, profile())
+    body = facet_text(procedure(channels=channels), Facet.online_submission, profile())
     assert body is not None
     assert body.startswith("Thủ tục này nộp trực tuyến được")
     assert "https://dichvucong.bacninh.gov.vn" in body
@@ -237,11 +357,11 @@ def test_a_procedure_with_an_online_channel_can_be_done_online() -> None:
 
 def test_a_procedure_without_an_online_channel_cannot_be_done_online() -> None:
     channels = [channel("Trực tiếp"), channel("Dịch vụ bưu chính"), channel("Trực tiếp")]
-    body = facet_body(procedure(channels=channels), Facet.online_submission, profile())
+    body = facet_text(procedure(channels=channels), Facet.online_submission, profile())
     assert body is not None
     assert "chưa có cách nộp trực tuyến" in body
     assert "nộp trực tuyến được" not in body
-    assert body.endswith("Anh/chị có thể nộp theo cách: Trực tiếp, Dịch vụ bưu chính.")
+    assert body.endswith("Anh/chị có thể nộp theo cách: trực tiếp, qua bưu chính.")
 
 
 def test_a_procedure_without_channels_says_online_submission_is_missing() -> None:
@@ -261,17 +381,17 @@ def test_a_provincial_procedure_is_submitted_at_the_service_centre() -> None:
         channels=[channel("Trực tiếp"), channel("Trực tuyến")],
     )
     centre = profile(service_centre_address="số 10 đường Phù Đổng Thiên Vương")
-    body = facet_body(provincial, Facet.where_to_submit, centre)
+    body = facet_text(provincial, Facet.where_to_submit, centre)
     assert body is not None
     assert "Cơ quan thực hiện: Sở Xây dựng" in body
-    assert "Cách nộp: Trực tiếp, Trực tuyến" in body
+    assert "Cách nộp: trực tiếp, trực tuyến" in body
     assert f"Tại Bắc Ninh, hồ sơ cấp tỉnh nộp ở {centre.service_centre_line}." in body
     assert "số 10 đường Phù Đổng Thiên Vương" in body
 
 
 def test_a_commune_procedure_names_the_citizens_commune() -> None:
     commune = full_procedure(levels=["Cấp xã"])
-    body = facet_body(commune, Facet.where_to_submit, profile(), place="phường Kinh Bắc")
+    body = facet_text(commune, Facet.where_to_submit, profile(), place="phường Kinh Bắc")
     assert body is not None
     assert "Anh/chị ở phường Kinh Bắc thì nộp tại cơ quan cấp xã của phường Kinh Bắc." in body
     assert SERVICE_CENTRE not in body

@@ -156,10 +156,10 @@ def test_a_failing_batch_is_rolled_back_and_earlier_batches_are_kept(
     path = write_lines(tmp_path / "export.jsonl", records)
     real_upsert = store.upsert
 
-    def failing_upsert(session, item):  # type: ignore[no-untyped-def]
+    def failing_upsert(session, item, overwrite_curated=False):  # type: ignore[no-untyped-def]
         if item.code == "9.000007":
             raise RuntimeError("disk full")
-        return real_upsert(session, item)
+        return real_upsert(session, item, overwrite_curated)
 
     monkeypatch.setattr(runner.store, "upsert", failing_upsert)
     with pytest.raises(BatchFailed, match="lines 5-8"):

@@ -1,0 +1,1 @@
+"""Facts a citizen is told (fees, times, documents), read into structure at import."""
