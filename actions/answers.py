@@ -216,7 +216,9 @@ def _is_special(document: DossierDocument) -> bool:
     return bool(group) and not _COMMON_GROUP.match(group)
 
 
-def documents(procedure: ProcedureOut, full: bool = False) -> Answer | None:
+def documents(
+    procedure: ProcedureOut, full: bool = False, room: int = FIRST_MESSAGE_CHARS
+) -> Answer | None:
     """What everyone brings first (at most eight, one screen); the cases behind "more"."""
     if not procedure.documents:
         return None
@@ -225,11 +227,13 @@ def documents(procedure: ProcedureOut, full: bool = False) -> Answer | None:
     common = [d for d in procedure.documents if not _is_special(d)]
     if not common:
         cases = list(dict.fromkeys(clean(d.group) for d in procedure.documents if d.group))
-        titles = [_shorten(case, 120) for case in cases if not _NOTE_GROUP.match(case)]
-        return Answer(messages.documents_by_case(bullets(titles[:6])), more=True)
+        titles = [_shorten(case, 120) for case in cases if not _NOTE_GROUP.match(case)][:6]
+        while len(messages.documents_by_case(bullets(titles))) > room and len(titles) > 1:
+            titles.pop()
+        return Answer(messages.documents_by_case(bullets(titles)), more=True)
     shown: list[DossierDocument] = []
     for document in common[:FIRST_DOCUMENTS]:
-        if len(_grouped([*shown, document], limit=160)) > FIRST_MESSAGE_CHARS:
+        if len(_grouped([*shown, document], limit=160)) > room - 120:
             break
         shown.append(document)
     text = _grouped(shown, limit=160)
@@ -243,7 +247,7 @@ def documents(procedure: ProcedureOut, full: bool = False) -> Answer | None:
             if group and not _NOTE_GROUP.match(group)
         ]
         note = messages.more_documents(rest, cases[:5])
-        if len(text) + len(note) > FIRST_MESSAGE_CHARS:
+        if len(text) + len(note) + 2 > room:
             note = messages.more_documents(rest, [])
         text += "\n\n" + note
     return Answer(text, more=bool(rest))
@@ -323,15 +327,15 @@ def _general(procedure: ProcedureOut, today: date) -> str:
     return "\n".join(lines)
 
 
-def _screen(text: str | None, full: bool) -> Answer | None:
+def _screen(text: str | None, full: bool, room: int) -> Answer | None:
     """A long facet cut at one screen, the rest behind "more"."""
     if text is None:
         return None
-    if full or len(text) <= FIRST_MESSAGE_CHARS:
+    if full or len(text) <= room:
         return Answer(text)
-    cut = text[:FIRST_MESSAGE_CHARS].rsplit("\n", 1)[0]
-    if len(cut) < FIRST_MESSAGE_CHARS // 2:
-        cut = _shorten(text, FIRST_MESSAGE_CHARS)
+    cut = text[: room - 2].rsplit("\n", 1)[0]
+    if len(cut) < room // 2:
+        cut = _shorten(text, room - 2)
     return Answer(cut + "\n…", more=True)
 
 
@@ -342,21 +346,25 @@ def facet_answer(
     today: date,
     place: str | None = None,
     full: bool = False,
+    room: int = FIRST_MESSAGE_CHARS,
 ) -> Answer | None:
-    """The asked facet from the record's fields, or None when the record lacks it."""
+    """The asked facet from the record's fields, or None when the record lacks it.
+
+    ``room`` is what the facet may take of the first message unless ``full``.
+    """
     if facet is Facet.documents:
-        return documents(procedure, full)
+        return documents(procedure, full, room)
     if facet is Facet.general:
         return Answer(_general(procedure, today))
     if facet is Facet.fee:
-        return _screen(fee(procedure, today), full)
+        return _screen(fee(procedure, today), full, room)
     if facet is Facet.processing_time:
-        return _screen(processing_time(procedure), full)
+        return _screen(processing_time(procedure), full, room)
     if facet is Facet.where_to_submit:
-        return _screen(_where(procedure, profile, place), full)
+        return _screen(_where(procedure, profile, place), full, room)
     if facet is Facet.steps:
         steps = numbered(procedure.steps) if procedure.steps else None
-        return _screen(f"{messages.STEPS}:\n{steps}" if steps else None, full)
+        return _screen(f"{messages.STEPS}:\n{steps}" if steps else None, full, room)
     if facet is Facet.legal_basis:
         if not procedure.legal_bases:
             return None
@@ -364,19 +372,19 @@ def facet_answer(
             f"{clean(b.number)}: {clean(b.title)}" if b.number else clean(b.title)
             for b in procedure.legal_bases
         ]
-        return _screen(f"{messages.LEGAL_BASIS}:\n{bullets(lines)}", full)
+        return _screen(f"{messages.LEGAL_BASIS}:\n{bullets(lines)}", full, room)
     if facet is Facet.conditions:
         parts = []
         if procedure.applicants:
             parts.append(f"{messages.ELIGIBLE_APPLICANTS}: {clean(procedure.applicants)}")
         if procedure.conditions:
             parts.append(f"{messages.CONDITIONS}: {clean(procedure.conditions)}")
-        return _screen("\n".join(parts) or None, full)
+        return _screen("\n".join(parts) or None, full, room)
     if facet is Facet.result:
         result = f"{messages.RESULT}: {clean(procedure.result)}" if procedure.result else None
-        return _screen(result, full)
+        return _screen(result, full, room)
     if facet is Facet.online_submission:
-        return _screen(_online(procedure, profile), full)
+        return _screen(_online(procedure, profile), full, room)
     raise ValueError(facet)
 
 
@@ -390,16 +398,17 @@ def answer(
     full: bool = False,
 ) -> Answer:
     """The whole answer: which procedure (its full name once), each asked facet, the source."""
+    name = _shorten(clean(procedure.name), 240) if first_mention else short_name(procedure.name)
+    heading = messages.procedure_heading(name, procedure.code)
+    source = messages.source_line(procedure.code, profile)
+    room = max(FIRST_MESSAGE_CHARS - len(heading) - len(source) - 4, 400)
     bodies = []
     more = False
     for facet in facets:
-        part = facet_answer(procedure, facet, profile, today, place, full)
+        part = facet_answer(procedure, facet, profile, today, place, full, room)
         if part is None:
             bodies.append(messages.missing(facet, profile))
         else:
             bodies.append(part.text)
             more = more or part.more
-    name = clean(procedure.name) if first_mention else short_name(procedure.name)
-    heading = messages.procedure_heading(name, procedure.code)
-    source = messages.source_line(procedure.code, profile)
     return Answer("\n\n".join([heading, *bodies, source]), more=more)

@@ -70,3 +70,86 @@ def test_development_set_retrieval_stays_above_its_floor(national) -> None:
     assert report["by_style"]["no_diacritics"] >= 0.72
     assert report["abstain_oos"] >= 0.75
     assert report["false_abstain"] <= 0.1
+
+
+# -- Answers over the real catalogue: every fact from its record ---------------------------
+
+
+def test_every_answer_over_the_national_catalogue_passes_the_grounding_audit(national) -> None:
+    from datetime import date
+
+    from actions.grounding import audit
+    from knowledge_base.store import active_procedures, to_schema
+    from tests.unit.test_answers import profile
+
+    sessions, _, _ = national
+    with sessions() as session:
+        procedures = [to_schema(row) for row in active_procedures(session)]
+    report = audit(procedures, profile(), date(2026, 12, 2))
+    assert report.procedures >= 2642  # with the provincial entries of their own
+    assert report.as_dict()["counts"] == dict.fromkeys(report.CHECKS, 0), report.as_dict()["worst"]
+    assert report.longest_first_documents <= 1200
+
+
+def test_the_import_report_counts_each_normalisation(national) -> None:
+    _, _, report = national
+    done = report.normalisations
+    assert done[("channels.fee", "'Miễn phí' cell whose note names amounts")] > 50
+    assert done[("channels.fee", "'Miễn phí' cell whose note names a regulation")] > 300
+    assert done[("channels.processing_time", "unit recovered from the record's text")] > 100
+    assert done[("channels.processing_time", "number without a unit: not stated")] > 100
+    assert done[("documents.copies", "zero counts dropped (not stated)")] > 1000
+    assert {"field": "documents.name", "reason": "list marker removed"}.items() <= next(
+        row for row in report.as_dict()["normalisations"] if row["field"] == "documents.name"
+    ).items()
+
+
+@pytest.fixture(scope="module")
+def seed_then_national(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
+    """The shipped seed knowledge base, then the national export imported over it."""
+    from knowledge_base.importers.runner import import_path
+    from tests.conftest import seed_deployment
+
+    require_shared(NATIONAL_FILE)
+    services = seed_deployment(tmp_path_factory.mktemp("seed-national"), encoder)
+    with services.sessions() as session:
+        from knowledge_base.store import get_procedure, to_schema
+
+        before = {code: to_schema(get_procedure(session, code)) for code in CURATED}
+    report = import_path(NATIONAL_FILE, services.sessions)
+    yield services, before, report
+    services.close()
+
+
+CURATED = ("1.001193", "1.004222", "1.001612")
+"""Seed records the national export also holds: birth, permanent residence, household business."""
+
+
+def test_a_national_import_keeps_the_seed_records_as_written(seed_then_national) -> None:
+    from knowledge_base.store import get_procedure, to_schema
+
+    services, before, report = seed_then_national
+    assert report.kept_curated == 54
+    assert report.updated == 0
+    with services.sessions() as session:
+        for code in CURATED:
+            after = to_schema(get_procedure(session, code))
+            assert after.model_dump(exclude={"updated_at"}) == before[code].model_dump(
+                exclude={"updated_at"}
+            )
+            assert after.keywords and after.source == "seed"
+
+
+def test_overwriting_curated_records_is_asked_for_and_keeps_their_keywords(
+    seed_then_national,
+) -> None:
+    from knowledge_base.importers.runner import import_path
+    from knowledge_base.store import get_procedure, to_schema
+
+    services, before, _ = seed_then_national
+    report = import_path(NATIONAL_FILE, services.sessions, overwrite_curated=True)
+    assert report.updated >= len(CURATED)
+    with services.sessions() as session:
+        birth = to_schema(get_procedure(session, "1.001193"))
+    assert birth.source == "dichvucong"
+    assert birth.keywords == before["1.001193"].keywords
