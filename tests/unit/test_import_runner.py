@@ -195,3 +195,69 @@ def test_catalogue_codes_are_mapped_to_national_records(tmp_path, sessions) -> N
         by_provincial = store.get_procedure(session, "1.000894.000.00.00.H36")
         assert by_provincial is not None and by_provincial.code == "1.000894"
     assert import_path(catalogue, sessions).mapped == 0
+
+
+def curated(sessions) -> None:  # type: ignore[no-untyped-def]
+    """A hand-written seed record with everyday keywords, as the seed file holds them."""
+    from knowledge_base.schemas import ProcedureIn, SubmissionChannel
+
+    with sessions.begin() as session:
+        store.upsert(
+            session,
+            ProcedureIn(
+                code="9.000001",
+                name="Đăng ký khai sinh",
+                keywords=["làm giấy khai sinh", "khai sinh cho con"],
+                channels=[SubmissionChannel(channel="Trực tiếp", processing_time="Trong ngày")],
+                source="seed",
+            ),
+        )
+
+
+def test_a_portal_import_leaves_a_curated_record_as_written(tmp_path, sessions) -> None:
+    curated(sessions)
+    path = write_lines(tmp_path / "a.jsonl", [json.dumps(portal_record("9.000001", "Thủ tục"))])
+    report = import_path(path, sessions)
+    assert (report.kept_curated, report.updated) == (1, 0)
+    assert report.as_dict()["kept_curated"] == 1
+    with sessions() as session:
+        row = store.get_procedure(session, "9.000001")
+        assert (row.name, row.source, row.version) == ("Đăng ký khai sinh", "seed", 1)
+        assert row.channels[0].processing_time == "Trong ngày"
+
+
+def test_overwriting_a_curated_record_keeps_its_everyday_keywords(tmp_path, sessions) -> None:
+    curated(sessions)
+    path = write_lines(tmp_path / "a.jsonl", [json.dumps(portal_record("9.000001", "Thủ tục"))])
+    report = import_path(path, sessions, overwrite_curated=True)
+    assert report.updated == 1
+    with sessions() as session:
+        row = store.get_procedure(session, "9.000001")
+        assert (row.name, row.source) == ("Thủ tục", "dichvucong")
+        assert row.keywords == ["làm giấy khai sinh", "khai sinh cho con"]
+
+
+def test_the_import_report_counts_each_normalisation(tmp_path, sessions) -> None:
+    record = portal_record("9.000001", "Thủ tục")
+    record["cach_thuc_thuc_hien"] = (
+        "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp5 Ngày làm việc"
+        "Miễn phí(Lệ phí 50.000 đồng/lần)Nộp tại bộ phận một cửa"
+    )
+    report = import_path(write_lines(tmp_path / "a.jsonl", [json.dumps(record)]), sessions)
+    assert {
+        "field": "channels.fee",
+        "reason": "'Miễn phí' cell whose note names amounts",
+        "count": 1,
+    } in (report.as_dict()["normalisations"])
+    with sessions() as session:
+        channel = store.get_procedure(session, "9.000001").channels[0]
+        assert channel.fee_kind == "amounts"
+        assert channel.fee_items == [
+            {
+                "amount_vnd": 50_000,
+                "per": "lần",
+                "case": "Lệ phí",
+                "valid_from": None,
+                "valid_until": None,
+            }
+        ]

@@ -1,0 +1,47 @@
+"""Which kinds of question a message asks: the intent's, or several from its words."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.facets import Facet, asked_facets
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("làm online thì mất phí bao nhiêu", Facet.online_submission, [Facet.fee]),
+        ("nộp online thì bao lâu có kết quả", Facet.online_submission, [Facet.processing_time]),
+        (
+            "làm ở đâu, mấy ngày thì có",
+            Facet.general,
+            [Facet.where_to_submit, Facet.processing_time],
+        ),
+        ("có mất tiền không, bao lâu", Facet.processing_time, [Facet.fee, Facet.processing_time]),
+        ("phi bao nhieu, may ngay xong", Facet.fee, [Facet.fee, Facet.processing_time]),
+        (
+            "cần giấy tờ gì và nộp ở đâu ạ",
+            Facet.documents,
+            [Facet.documents, Facet.where_to_submit],
+        ),
+    ],
+)
+def test_a_message_gets_every_facet_it_asks(
+    text: str, intent: Facet, expected: list[Facet]
+) -> None:
+    assert asked_facets(text, intent) == expected
+
+
+def test_online_alone_is_a_question_about_submitting_online() -> None:
+    assert asked_facets("thủ tục này nộp online được không", Facet.online_submission) == [
+        Facet.online_submission
+    ]
+
+
+def test_without_cue_words_the_intent_decides() -> None:
+    assert asked_facets("còn cái kia thì sao", Facet.fee) == [Facet.fee]
+    assert asked_facets("làm hộ chiếu", Facet.general) == [Facet.general]
+
+
+def test_a_vehicle_is_not_money() -> None:
+    assert asked_facets("đăng ký phương tiện cần những gì", Facet.documents) == [Facet.documents]

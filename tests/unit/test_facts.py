@@ -1,0 +1,130 @@
+"""Facts read from the portal's text at import: fees as items, times with units, documents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from knowledge_base.facts.documents import stated_copies, strip_marker
+from knowledge_base.facts.durations import recover_unit
+from knowledge_base.facts.fees import COUNCIL, FeeKind, parse_fee
+from knowledge_base.facts.structure import structure
+from knowledge_base.schemas import DossierDocument, ProcedureIn, SubmissionChannel
+
+# -- Fees --------------------------------------------------------------------------------
+
+
+def test_a_free_cell_with_amounts_in_its_note_is_read_as_those_amounts() -> None:
+    fee = parse_fee(
+        "Miễn phí (- Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần. Phí sát hạch lý thuyết: "
+        "60.000 đồng/lần)"
+    )
+    assert fee.kind is FeeKind.amounts
+    assert [(i.amount_vnd, i.per) for i in fee.items] == [(135_000, "lần"), (60_000, "lần")]
+    assert fee.items[0].case == "Lệ phí cấp giấy phép lái xe"
+
+
+def test_a_free_cell_naming_a_circular_is_a_regulation_not_free() -> None:
+    fee = parse_fee("Miễn phí (Thực hiện theo Thông tư số 244/2016/TT-BTC ngày 11/11/2016)")
+    assert fee.kind is FeeKind.regulation
+    assert fee.references == ["244/2016/TT-BTC"]
+
+
+def test_a_fee_set_by_the_provincial_council_keeps_that_reference() -> None:
+    fee = parse_fee("Miễn phí (Mức thu theo quy định của HĐND cấp tỉnh)")
+    assert (fee.kind, fee.references) == (FeeKind.regulation, [COUNCIL])
+
+
+def test_free_means_nothing_names_an_amount_or_a_rule() -> None:
+    for cell in ("Miễn phí", "Miễn phí (Không)", "Miễn phí (không quy định)"):
+        assert parse_fee(cell).kind is FeeKind.free
+
+
+def test_the_cell_and_its_note_saying_the_same_amount_give_one_item() -> None:
+    fee = parse_fee("70,000 VNĐ (70.000 đồng/Giấy chứng nhận.)")
+    assert [(i.amount_vnd, i.per) for i in fee.items] == [(70_000, "giấy chứng nhận")]
+
+
+def test_a_reduced_rate_keeps_its_period_and_not_the_circulars_date() -> None:
+    fee = parse_fee(
+        "800,000 Việt Nam Đồng (áp dụng mức phí 400.000 đồng/hồ sơ kể từ ngày 01/7/2025 đến "
+        "hết ngày 31/12/2026 theo Thông tư số 64/2025/TT-BTC ngày 30/6/2025)"
+    )
+    regular, reduced = fee.items
+    assert (regular.amount_vnd, regular.valid_until) == (800_000, None)
+    assert (reduced.amount_vnd, reduced.per) == (400_000, "hồ sơ")
+    assert (reduced.valid_from, reduced.valid_until) == (date(2025, 7, 1), date(2026, 12, 31))
+    assert reduced.case is None
+    assert not reduced.applies_on(date(2027, 1, 1)) and reduced.applies_on(date(2026, 12, 2))
+
+
+def test_a_free_period_is_a_zero_amount_for_that_period() -> None:
+    fee = parse_fee(
+        "200,000 VNĐ (Miễn phí từ ngày 07/4/2026 đến 30/6/2026 theo Thông tư 40/2026/TT-BTC)"
+    )
+    free = [item for item in fee.items if item.amount_vnd == 0]
+    assert [(i.valid_from, i.valid_until) for i in free] == [(date(2026, 4, 7), date(2026, 6, 30))]
+
+
+def test_a_reduction_by_a_share_is_kept_as_a_remark_with_its_period() -> None:
+    fee = parse_fee(
+        "140,000,000 Việt Nam Đồng ((Từ ngày 01/07/2025 đến hết ngày 31/12/2026, mức lệ phí "
+        "bằng 50% mức phí nêu trên theo quy định tại Thông tư 64/2025/TT-BTC))"
+    )
+    (remark,) = fee.remarks
+    assert "50%" in remark.text and "Thông tư" not in remark.text
+    assert remark.valid_until == date(2026, 12, 31)
+
+
+def test_millions_written_in_words_are_read() -> None:
+    fee = parse_fee("2,000,000 Việt Nam Đồng (+ 02 triệu đồng/Giấy chứng nhận.)")
+    assert [i.amount_vnd for i in fee.items] == [2_000_000]
+
+
+def test_the_portals_thousands_bug_is_not_an_amount() -> None:
+    assert parse_fee("100 VNĐ").kind is FeeKind.not_stated
+
+
+# -- Times and documents -----------------------------------------------------------------
+
+
+def test_a_lost_unit_is_recovered_only_from_the_records_own_text() -> None:
+    steps = ["Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ, cơ quan cấp phép."]
+    assert recover_unit(5, steps) == "Ngày làm việc"
+    assert recover_unit(5, ["Nộp hồ sơ tại bộ phận một cửa."]) is None
+
+
+def test_a_number_used_with_two_units_recovers_neither() -> None:
+    assert recover_unit(3, ["3 ngày với hồ sơ giấy, 3 giờ với hồ sơ điện tử"]) is None
+
+
+def test_list_markers_and_blank_copy_counts_are_removed() -> None:
+    assert strip_marker("- Giấy chứng sinh") == "Giấy chứng sinh"
+    assert strip_marker("+ Tờ khai") == "Tờ khai"
+    assert stated_copies("0 bản chính") is None
+    assert stated_copies("0 bản chính, 1 bản sao") == "1 bản sao"
+    assert stated_copies("Bản chính: 2 - Bản sao: 0") == "2 bản chính"
+
+
+def test_structuring_a_record_counts_what_it_changed() -> None:
+    record = ProcedureIn(
+        code="1.000001",
+        name="Thủ tục thử",
+        steps=["Bước 1: Trong 03 ngày làm việc, cơ quan trả kết quả."],
+        channels=[
+            SubmissionChannel(
+                channel="Trực tiếp", processing_time="3", fee="Miễn phí (50.000 đồng)"
+            )
+        ],
+        documents=[DossierDocument(name="- Đơn đề nghị", copies="0 bản chính")],
+    )
+    structured, done = structure(record)
+    channel = structured.channels[0]
+    assert (channel.processing_time, channel.time_unit) == ("3 ngày làm việc", "Ngày làm việc")
+    assert channel.fee_kind is FeeKind.amounts
+    assert structured.documents[0].name == "Đơn đề nghị" and structured.documents[0].copies is None
+    assert set(done) == {
+        ("channels.fee", "'Miễn phí' cell whose note names amounts"),
+        ("channels.processing_time", "unit recovered from the record's text"),
+        ("documents.name", "list marker removed"),
+        ("documents.copies", "zero counts dropped (not stated)"),
+    }
