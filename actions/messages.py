@@ -71,7 +71,7 @@ def procedure_heading(name: str, code: str) -> str:
 
 
 def source_line(code: str, profile: DeploymentProfile) -> str:
-    return f"Nguồn: Cổng Dịch vụ công quốc gia (mã {code}). Thông tin chỉ để tham khảo."
+    return f"Nguồn: Cổng Dịch vụ công quốc gia (mã {code})."
 
 
 SOURCE_BUTTON = "Xem trên Cổng Dịch vụ công"
@@ -230,8 +230,15 @@ def greeting(profile: DeploymentProfile) -> str:
         f"Xin chào anh/chị! Tôi là {profile.assistant_name} của {where}.\n"
         "Tôi có thể giúp anh/chị tra cứu thủ tục hành chính: cần giấy tờ gì, lệ phí, thời "
         "hạn giải quyết, nộp ở đâu, và tình trạng hồ sơ đã nộp.\n"
-        f"Anh/chị cứ hỏi tự nhiên, ví dụ: {EXAMPLES}"
+        f"Anh/chị cứ hỏi tự nhiên, ví dụ: {EXAMPLES}\n"
+        f"{REFERENCE_NOTE}"
     )
+
+
+REFERENCE_NOTE = (
+    "Thông tin tôi trả lời lấy từ Cổng Dịch vụ công quốc gia và chỉ để tham khảo; kết quả "
+    "chính thức do cơ quan có thẩm quyền giải quyết."
+)
 
 
 def clarify(facet: Facet) -> str:

@@ -7,10 +7,11 @@ later runs reuse it), starts the app and the Rasa server, and replays the script
 conversations of tests/data/conversation_questions.jsonl through the REST channel. A turn
 is right when the answer names the expected procedure's code (the right procedure) and
 contains every expected fact, compared without diacritics, case, digit grouping or leading
-zeros (the right fact). A turn asking two things ("fee+processing_time") expects the facts of
-both. Right fact is reported of all turns and of the turns whose procedure is right. When the assistant asks a clarifying question, the benchmark
-clicks the expected procedure's button if it is offered, as a citizen would, and counts
-the turn under "after clarification".
+zeros (the right fact). A turn asking two things ("fee+processing_time") expects the facts
+of both. Right fact is reported of all turns and of the turns whose procedure is right.
+When the assistant asks a clarifying question, the benchmark clicks the expected
+procedure's button if it is offered, as a citizen would, and counts the turn under "after
+clarification".
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import json
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from rich.table import Table
 
 from tthc.services import Services, build_services
 from tthc.settings import get_settings
+
+if TYPE_CHECKING:
+    import subprocess
 
 app = typer.Typer(help="tthc-assistant: trợ lý thủ tục hành chính.", no_args_is_help=True)
 kb = typer.Typer(help="Knowledge base: import, reindex, search, evaluate.", no_args_is_help=True)
@@ -56,6 +59,12 @@ def kb_import(
     paths: Annotated[list[Path], typer.Argument(help="Files: .jsonl, .yaml, .csv or .xlsx")],
     reindex: Annotated[bool, typer.Option(help="Rebuild the search index afterwards")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    overwrite_curated: Annotated[
+        bool,
+        typer.Option(
+            help="Also overwrite seed and manually edited records (their keywords are kept)"
+        ),
+    ] = False,
 ) -> None:
     """Import procedures; re-importing updates by code and never duplicates."""
     from knowledge_base.importers.runner import BatchFailed, ImportFormatError, import_path
@@ -79,7 +88,9 @@ def kb_import(
                 progress.update(task, completed=done, total=total or None)
 
             try:
-                report = import_path(path, services.sessions, progress=advance)
+                report = import_path(
+                    path, services.sessions, progress=advance, overwrite_curated=overwrite_curated
+                )
             except (ImportFormatError, BatchFailed) as error:
                 console.print(f"[red]Error:[/] {error}")
                 failed = True
@@ -101,6 +112,11 @@ def _print_report(report) -> None:  # type: ignore[no-untyped-def]
         f"updated {report.updated}, unchanged {report.unchanged}, "
         f"provincial codes mapped {report.mapped}, skipped {report.skipped}"
     )
+    if report.kept_curated:
+        console.print(
+            f"  kept {report.kept_curated} curated records (seed or manual) as they are; "
+            "--overwrite-curated replaces them"
+        )
     for rejected in report.rejected[:20]:
         console.print(f"  [red]skipped[/] {rejected.reason}")
     if len(report.rejected) > 20:
@@ -111,6 +127,14 @@ def _print_report(report) -> None:  # type: ignore[no-untyped-def]
         table.add_column("reason")
         table.add_column("records", justify="right")
         for (field, reason), count in report.parse_issues.most_common(15):
+            table.add_row(field, reason, str(count))
+        console.print(table)
+    if report.normalisations:
+        table = Table(title="Text normalised at import")
+        table.add_column("field")
+        table.add_column("what was done")
+        table.add_column("times", justify="right")
+        for (field, reason), count in report.normalisations.most_common():
             table.add_row(field, reason, str(count))
         console.print(table)
 
@@ -184,6 +208,55 @@ def kb_eval(
         Console().print(f"  missed: {miss['question']} → {miss['got'][:1]} (gold {miss['gold']})")
 
 
+@kb.command("audit-answers")
+def kb_audit_answers(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    today: Annotated[
+        str | None, typer.Option(help="Check fee periods against this date (YYYY-MM-DD)")
+    ] = None,
+) -> None:
+    """Compose every facet's answer for every procedure and check it against its record.
+
+    Exits with 1 when an answer states an amount or a duration the record does not, calls
+    free what the record prices, gives a time without its unit, or overflows a screen.
+    """
+    from datetime import date
+
+    from actions.actions import today_in_vietnam
+    from actions.grounding import audit
+    from knowledge_base.store import active_procedures, to_schema
+
+    services = _services()
+    services.upgrade_database()
+    with services.sessions() as session:
+        procedures = [to_schema(row) for row in active_procedures(session)]
+    day = date.fromisoformat(today) if today else today_in_vietnam()
+    report = audit(procedures, services.profile, day)
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        console.print(
+            f"[bold]{report.procedures}[/] procedures, {report.answers} answers, "
+            f"checked on {day:%d/%m/%Y}; longest first documents message "
+            f"{report.longest_first_documents} characters"
+        )
+        table = Table(title="Grounding audit")
+        table.add_column("check")
+        table.add_column("answers", justify="right")
+        for check in report.CHECKS:
+            table.add_row(check, str(report.counts[check]))
+        for noted, count in sorted(report.counts.items()):
+            if noted not in report.CHECKS:
+                table.add_row(f"[dim]{noted}[/]", str(count))
+        console.print(table)
+        for check, findings in report.findings.items():
+            console.print(f"[red]{check}[/] (worst {min(len(findings), 5)}):")
+            for finding in findings[:5]:
+                console.print(f"  {finding.code} {finding.facet}: {finding.detail[:200]}")
+    if not report.clean:
+        raise typer.Exit(code=1)
+
+
 @app.command("setup")
 def setup() -> None:
     """Prepare a fresh machine: model, schema, seed knowledge base, index (idempotent)."""
@@ -213,14 +286,33 @@ def setup() -> None:
     console.print("[green]Ready.[/]")
 
 
-def _report_rasa(url: str, process, log_file: Path) -> None:  # type: ignore[no-untyped-def]
+def _local(host: str) -> str:
+    """Where this machine reaches a server listening on ``host`` (all interfaces: here)."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def announce_when_ready(
+    app_url: str,
+    rasa_url: str | None,
+    process: subprocess.Popen[bytes] | None,
+    guide: str,
+    log_file: Path | None = None,
+    timeout: float = 300,
+    shown_url: str | None = None,
+) -> bool:
+    """Print the ready line once citizens can chat: when the app at ``app_url`` and, if one
+    runs, the Rasa server at ``rasa_url`` both answer. Until then only the starting line
+    shows, so nobody opens the widget on a server that cannot answer yet."""
     from tthc import rasa_server
 
     try:
-        rasa_server.wait_until_ready(url, process)
-        console.print(f"[green]Rasa server ready:[/] {url}")
-    except rasa_server.RasaNotReady as error:
-        console.print(f"[red]Rasa server failed:[/] {error}; see {log_file}")
+        rasa_server.wait_until_assistant_ready(app_url, rasa_url, process, timeout)
+    except rasa_server.NotReady as error:
+        where = f"; see {log_file}" if log_file else ""
+        console.print(f"[red]The assistant did not start:[/] {error}{where}")
+        return False
+    console.print(f"[bold green]tthc-assistant ready at {shown_url or app_url}/[/]\n{guide}")
+    return True
 
 
 @app.command("serve")
@@ -237,27 +329,41 @@ def serve(
     from tthc import rasa_server
 
     settings = get_settings()
+    app_url = f"http://{host}:{port}"
+    rasa_url = f"http://{host}:{settings.rasa_port}"
+    log_file = settings.data_dir / "rasa.log"
     rasa = None
     if engine:
-        log_file = settings.data_dir / "rasa.log"
-        rasa = rasa_server.start(settings, f"http://{host}:{port}", host=host, log_file=log_file)
-        console.print(f"Rasa server starting (log: {log_file})")
-    rasa_url = f"http://{host}:{settings.rasa_port}"
-    if rasa is not None:
-        threading.Thread(
-            target=_report_rasa, args=(rasa_url, rasa, settings.data_dir / "rasa.log"), daemon=True
-        ).start()
-    console.print(
-        f"[bold]tthc-assistant[/] on http://{host}:{port}\n"
-        f"  portal:  http://{host}:{port}/  (demo page with the chat widget)\n"
+        rasa = rasa_server.start(settings, app_url, host=host, log_file=log_file)
+        console.print(
+            f"Starting tthc-assistant: the app on {app_url} and the Rasa server on {rasa_url} "
+            f"(loading the dialogue model takes about a minute; log: {log_file}). "
+            "The ready line follows when both answer."
+        )
+    else:
+        console.print(f"Starting tthc-assistant: the app on {app_url} (no Rasa server).")
+    guide = (
+        f"  portal:  {app_url}/  (demo page with the chat widget)\n"
         f"  zalo:    POST {rasa_url}/webhooks/zalo/webhook  (see README: registering the OA)\n"
         f"  chat:    POST {rasa_url}/webhooks/rest/webhook "
         '{"sender": "me", "message": "làm căn cước cần gì?"}\n'
-        f"  search:  http://{host}:{port}/api/search?q=lam+can+cuoc+can+gi\n"
-        f"  docs:    http://{host}:{port}/docs\n"
-        f"  health:  http://{host}:{port}/healthz\n"
+        f"  search:  {app_url}/api/search?q=lam+can+cuoc+can+gi\n"
+        f"  docs:    {app_url}/docs\n"
+        f"  health:  {app_url}/healthz\n"
         + ("Ctrl-C stops both." if rasa is not None else "Ctrl-C stops it (no Rasa server).")
     )
+    local = _local(host)
+    threading.Thread(
+        target=announce_when_ready,
+        args=(
+            f"http://{local}:{port}",
+            f"http://{local}:{settings.rasa_port}" if rasa is not None else None,
+            rasa,
+            guide,
+        ),
+        kwargs={"log_file": log_file if rasa is not None else None, "shown_url": app_url},
+        daemon=True,
+    ).start()
     try:
         uvicorn.run("tthc.api.main:create_app", factory=True, host=host, port=port)
     finally:

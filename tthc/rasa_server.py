@@ -25,7 +25,11 @@ import yaml
 from tthc.settings import PROJECT_ROOT, Settings
 
 
-class RasaNotReady(RuntimeError):
+class NotReady(RuntimeError):
+    """A server did not answer in time, or exited first."""
+
+
+class RasaNotReady(NotReady):
     pass
 
 
@@ -87,11 +91,13 @@ def start(
     )
 
 
-def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 300) -> None:
-    """Wait for the server's greeting at ``url``; loading TensorFlow takes a while."""
+def wait_until_answering(
+    url: str, timeout: float = 300, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Wait until ``url`` answers 200 (and, if given, while ``process`` runs)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RasaNotReady(f"Rasa exited with code {process.returncode}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
@@ -99,7 +105,36 @@ def wait_until_ready(url: str, process: subprocess.Popen[bytes], timeout: float 
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise RasaNotReady(f"Rasa did not answer at {url} within {timeout:.0f} s")
+    raise NotReady(f"nothing answered at {url} within {timeout:.0f} s")
+
+
+def wait_until_ready(
+    url: str, process: subprocess.Popen[bytes] | None, timeout: float = 300
+) -> None:
+    """Wait for the Rasa server's greeting at ``url`` (while ``process``, if given, runs).
+    Rasa opens its port only once its model is loaded (loading TensorFlow takes a while),
+    so an answer means it can chat."""
+    try:
+        wait_until_answering(url, timeout, process)
+    except RasaNotReady:
+        raise
+    except NotReady:
+        raise RasaNotReady(f"Rasa did not answer at {url} within {timeout:.0f} s") from None
+
+
+def wait_until_assistant_ready(
+    app_url: str,
+    rasa_url: str | None,
+    process: subprocess.Popen[bytes] | None = None,
+    timeout: float = 300,
+) -> None:
+    """Wait until citizens can chat: the app answers (its index loaded, the actions up) and
+    so does the Rasa server at ``rasa_url`` (None: the app runs alone). ``process`` is
+    Rasa's, when this machine started it: its exit ends the wait."""
+    deadline = time.monotonic() + timeout
+    wait_until_answering(f"{app_url.rstrip('/')}/healthz", timeout)
+    if rasa_url is not None:
+        wait_until_ready(rasa_url, process, max(deadline - time.monotonic(), 1))
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:

@@ -1,10 +1,12 @@
 """The chat widget in a real browser (Debian's Chromium driven by Playwright) on the demo
 portal page, talking to the real assistant (see ``live``). Screenshots go to
-test-artifacts/ for the CI run to keep."""
+test-artifacts/ for the CI run to keep; with ``WIDGET_SCREENSHOTS_DIR=docs/screenshots``
+the phone screenshots the README shows are written there too."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +23,19 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BIRTH = "1.001193"
 MARRIAGE = "1.000894"
 ID_CARD_UNDER_14 = "1.014062"
+RESIDENCE = "1.004222"
 ANSWER_TIMEOUT = 60_000
+PHONE = {"width": 375, "height": 740}
+DOCS_SCREENSHOTS = os.environ.get("WIDGET_SCREENSHOTS_DIR")
+SUGGESTED = [
+    "Làm căn cước cho con cần giấy tờ gì?",
+    "Lệ phí đăng ký kết hôn bao nhiêu?",
+    "Cấp lại giấy phép lái xe mất bao lâu?",
+    "Đăng ký hộ kinh doanh nộp ở đâu?",
+    "Đăng ký thường trú cần những giấy tờ gì?",
+]
+# Emoji need a font many systems lack (they show as empty boxes): the widget draws icons.
+EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +63,46 @@ def ask(page, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def bot_messages(page):  # type: ignore[no-untyped-def]
-    return page.locator(".tthc-log .tthc-bot")
+    """The bot's messages in the conversation (the greeting, always there, aside)."""
+    return page.locator(".tthc-log .tthc-bot:not(.tthc-greeting)")
 
 
-def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str, docs: bool = False) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
+    if docs and DOCS_SCREENSHOTS:
+        Path(DOCS_SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(DOCS_SCREENSHOTS) / name))
+
+
+@pytest.fixture
+def phone(browser, live):  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    page.goto(live.app_url + "/")
+    yield page
+    context.close()
+
+
+def top_within_the_log(page, item) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``item``'s top is in the part of the log the citizen sees."""
+    return page.evaluate(
+        """item => {
+            const log = document.querySelector('.tthc-log').getBoundingClientRect();
+            const top = item.getBoundingClientRect().top;
+            return top >= log.top && top < log.bottom;
+        }""",
+        item.element_handle(),
+    )
+
+
+def first_bubble_of_last_answer(page):  # type: ignore[no-untyped-def]
+    """The first message the bot sent after the citizen's last one."""
+    return page.locator(".tthc-log > .tthc-user").last.locator(
+        "xpath=following-sibling::li[contains(@class, 'tthc-bot')][1]"
+    )
 
 
 def test_a_citizen_asks_without_diacritics_chooses_and_finds_it_after_reload(page) -> None:
@@ -144,7 +192,7 @@ def test_feedback_on_an_earlier_answer_is_recorded_for_that_answer(page, live) -
         "Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).sender)[0]"
     )
     birth_answer = bot_messages(page).filter(has_text=f"mã {BIRTH}")
-    birth_answer.get_by_role("button", name="👍 Hữu ích").click()
+    birth_answer.get_by_role("button", name="Hữu ích", exact=True).click()
     sync_api.expect(bot_messages(page).last).to_contain_text("Cảm ơn", timeout=ANSWER_TIMEOUT)
     sync_api.expect(birth_answer).to_contain_text("đã đánh giá")
     with live.sessions() as session:
@@ -171,7 +219,7 @@ def test_a_dropped_connection_is_announced_and_the_message_still_answered(page) 
     assert bot_messages(page).filter(has_text=f"mã {BIRTH}").count() == 1
 
 
-def test_a_long_kept_transcript_still_shows_each_new_answer_last(page) -> None:
+def test_a_long_kept_transcript_still_shows_each_new_answer_from_its_start(page) -> None:
     old = [
         {"from": "user" if i % 2 == 0 else "bot", "text": f"tin nhắn cũ số {i}", "buttons": []}
         for i in range(200)
@@ -186,11 +234,13 @@ def test_a_long_kept_transcript_still_shows_each_new_answer_last(page) -> None:
     )
     page.reload()
     ask(page, "lệ phí đăng ký khai sinh bao nhiêu")
-    items = page.locator(".tthc-log > li")
-    sync_api.expect(items.last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
-    sync_api.expect(items.last).to_contain_text("Câu trả lời có hữu ích không?")
-    assert items.count() == 200
-    sync_api.expect(items.nth(197)).to_contain_text("tin nhắn cũ số 199")
+    entries = page.locator(".tthc-log > li:not(.tthc-greeting)")
+    sync_api.expect(entries.last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
+    sync_api.expect(entries.last).to_contain_text("Câu trả lời có hữu ích không?")
+    assert entries.count() == 200  # the transcript kept is still the last 200 messages
+    sync_api.expect(entries.nth(197)).to_contain_text("tin nhắn cũ số 199")
+    # The answer is read from its first message, not scrolled past to its end.
+    assert top_within_the_log(page, first_bubble_of_last_answer(page))
 
 
 def test_keyboard_users_open_type_and_close(page) -> None:
@@ -220,3 +270,113 @@ def test_on_a_phone_the_chat_fills_the_screen(browser, live) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "widget-phone.png")
     context.close()
+
+
+def test_the_chat_opens_with_a_greeting_and_suggested_questions(phone) -> None:
+    phone.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    greeting = phone.locator(".tthc-log > li").first
+    sync_api.expect(greeting).to_contain_text("Xin chào anh/chị")
+    sync_api.expect(greeting).to_contain_text("Bắc Ninh")
+    assert top_within_the_log(phone, greeting)  # read from its first line
+    chips = phone.get_by_role("group", name="Câu hỏi gợi ý").get_by_role("button")
+    sync_api.expect(chips).to_have_count(len(SUGGESTED))
+    assert chips.all_inner_texts() == SUGGESTED
+    sync_api.expect(phone.get_by_role("dialog")).to_contain_text("chỉ để tham khảo")
+    screenshot(phone, "widget-greeting-375.png", docs=True)
+
+
+def test_the_greeting_and_suggestions_show_while_rasa_is_starting(page) -> None:
+    page.route("**/webhooks/portal/", lambda route: route.abort("connectionrefused"))
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Trợ lý đang khởi động")
+    chips = page.get_by_role("group", name="Câu hỏi gợi ý").get_by_role("button")
+    sync_api.expect(chips).to_have_count(len(SUGGESTED))
+
+
+def test_a_question_sent_while_rasa_is_starting_is_answered_when_it_is_ready(page) -> None:
+    posted: list[str] = []
+    page.on(
+        "request",
+        lambda request: posted.append(request.url) if request.method == "POST" else None,
+    )
+    page.route("**/webhooks/portal/", lambda route: route.abort("connectionrefused"))
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    ask(page, "lệ phí đăng ký khai sinh bao nhiêu")
+    status = page.get_by_role("status")
+    sync_api.expect(status).to_contain_text("sẽ được gửi ngay khi trợ lý sẵn sàng")
+    page.wait_for_timeout(2500)  # a poll or two: still starting, nothing sent
+    assert posted == []
+    page.unroute("**/webhooks/portal/")  # Rasa has loaded its model
+    sync_api.expect(bot_messages(page).last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
+    assert bot_messages(page).filter(has_text=f"mã {BIRTH}").count() == 1
+    assert "khởi động" not in page.locator(".tthc-status").text_content()
+
+
+def test_a_suggested_question_is_sent_as_the_citizens_message_and_answered(phone) -> None:
+    phone.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    phone.get_by_role("button", name="Lệ phí đăng ký kết hôn bao nhiêu?").click()
+    sync_api.expect(phone.locator(".tthc-user").last).to_have_text(
+        re.compile("Lệ phí đăng ký kết hôn bao nhiêu\\?")
+    )
+    answer = bot_messages(phone).last
+    sync_api.expect(answer).to_contain_text(f"mã {MARRIAGE}", timeout=ANSWER_TIMEOUT)
+    sync_api.expect(answer).to_contain_text("Câu trả lời có hữu ích không?")
+    answer.get_by_role("button", name="Hữu ích", exact=True).scroll_into_view_if_needed()
+    screenshot(phone, "widget-answer-375.png", docs=True)
+
+
+def test_rating_buttons_are_words_and_drawn_icons_not_emoji(page) -> None:
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    ask(page, "lệ phí đăng ký kết hôn bao nhiêu")
+    answer = bot_messages(page).last
+    sync_api.expect(answer).to_contain_text(f"mã {MARRIAGE}", timeout=ANSWER_TIMEOUT)
+    rating = answer.get_by_role("group", name="Câu trả lời có hữu ích không?")
+    good = rating.get_by_role("button", name="Hữu ích", exact=True)
+    bad = rating.get_by_role("button", name="Chưa hữu ích", exact=True)
+    sync_api.expect(good).to_be_visible()
+    sync_api.expect(bad).to_be_visible()
+    assert good.locator("svg").count() == 1 and bad.locator("svg").count() == 1
+    assert not EMOJI.search(rating.inner_text())
+
+
+def test_a_long_answer_is_shown_from_its_start(phone) -> None:
+    phone.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    phone.get_by_role("button", name="Đăng ký thường trú cần những giấy tờ gì?").click()
+    last = bot_messages(phone).last
+    sync_api.expect(last).to_contain_text("Câu trả lời có hữu ích không?", timeout=ANSWER_TIMEOUT)
+    first = first_bubble_of_last_answer(phone)
+    sync_api.expect(first).to_contain_text(f"mã {RESIDENCE}")
+    log = phone.locator(".tthc-log")
+    answer_height = phone.evaluate(
+        """first => {
+            const items = [...document.querySelectorAll('.tthc-log > li')];
+            const end = items[items.length - 1].getBoundingClientRect().bottom;
+            return end - first.getBoundingClientRect().top;
+        }""",
+        first.element_handle(),
+    )
+    assert answer_height > log.bounding_box()["height"], "the answer fits: not a long one"
+    assert top_within_the_log(phone, first)
+    sync_api.expect(first.locator(".tthc-text p").first).to_be_in_viewport()
+
+
+def test_a_long_web_address_is_shown_as_its_site(page) -> None:
+    address = (
+        "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1"
+    )
+    body = json.dumps({"text": f"Chi tiết trên Cổng dịch vụ công: {address}"}) + "\n"
+    page.route(
+        "**/webhooks/portal/webhook",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Access-Control-Allow-Origin": "*"},
+            content_type="application/x-ndjson",
+            body=body,
+        ),
+    )
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    ask(page, "xem chi tiết ở đâu")
+    link = bot_messages(page).last.get_by_role("link")
+    sync_api.expect(link).to_have_attribute("href", address)
+    sync_api.expect(link).to_have_text(re.compile("^dichvucong.gov.vn"))
+    assert address not in bot_messages(page).last.inner_text()

@@ -316,11 +316,9 @@ def test_every_answer_names_the_procedure_and_its_code(facet: Facet) -> None:
 
 
 @pytest.mark.parametrize("facet", list(Facet))
-def test_every_answer_ends_with_its_source_and_that_it_is_for_reference(facet: Facet) -> None:
+def test_every_answer_ends_with_its_source(facet: Facet) -> None:
     text = answer(full_procedure(), facet, profile())
-    assert text.endswith(
-        "Nguồn: Cổng Dịch vụ công quốc gia (mã 1.001193). Thông tin chỉ để tham khảo."
-    )
+    assert text.endswith("Nguồn: Cổng Dịch vụ công quốc gia (mã 1.001193).")
 
 
 def test_a_second_answer_on_the_same_procedure_uses_its_short_name() -> None:

@@ -1,5 +1,6 @@
 """One form of address wherever the assistant speaks: the citizen is "anh/chị", never
-"bạn" (Rasa's responses, the actions' and the channels' wording, the widget)."""
+"bạn" (Rasa's responses, the actions' and the channels' wording, the widget); and the
+questions the widget suggests, which the citizen sends as their own, address no one."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.app
 
 ROOT = Path(__file__).resolve().parents[2]
 CASUAL = re.compile(r"\bbạn\b", re.IGNORECASE)
+# Words by which a message addresses someone: pronouns of address and the polite "ạ".
+ADDRESSING = re.compile(r"\b(bạn|anh|chị|em|ông|bà|quý khách|ạ)\b", re.IGNORECASE)
 
 
 def python_strings(path: Path) -> list[str]:
@@ -65,3 +68,10 @@ def test_no_text_addresses_the_citizen_as_ban(catalogue: str) -> None:
 @pytest.mark.parametrize("catalogue", CATALOGUES)
 def test_each_catalogue_speaks_to_anh_chi(catalogue: str) -> None:
     assert any("anh/chị" in text.lower() for text in CATALOGUES[catalogue]())
+
+
+def test_the_suggested_questions_address_no_one() -> None:
+    profile = yaml.safe_load((ROOT / "tthc" / "deployment.yml").read_text(encoding="utf-8"))
+    questions = profile["suggested_questions"]
+    assert questions, "the shipped profile suggests no questions"
+    assert [q for q in questions if ADDRESSING.search(q)] == []

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from actions.actions import build_executor
 from knowledge_base.retrieval.index import IndexMissing
-from tthc.api.routers import action_endpoint, health, portal, procedures, search
+from tthc.api.routers import action_endpoint, health, portal, procedures, search, widget
 from tthc.services import Services, build_services
 from tthc.settings import get_settings
 
@@ -42,5 +42,6 @@ def create_app(services: Services | None = None) -> FastAPI:
     app.include_router(procedures.router)
     app.include_router(health.router)
     app.include_router(portal.router)
-    app.mount("/widget", StaticFiles(directory=portal.WIDGET_DIR), name="widget")
+    app.include_router(widget.router)  # before the files under the same /widget/ prefix
+    app.mount("/widget", StaticFiles(directory=widget.WIDGET_DIR), name="widget")
     return app

@@ -52,9 +52,13 @@ class ErrorOut(BaseModel):
 
 
 class WidgetConfig(BaseModel):
-    """What the chat widget shows about the deployment."""
+    """What the chat widget shows about the deployment before Rasa has said anything: its
+    greeting names the province and offers the suggested questions. Nothing here comes from
+    the request (the widget is embedded on other origins, and caches may keep it)."""
 
     province: str
     assistant_name: str
     hotline: str
     portal_url: str
+    national_portal_url: str
+    suggested_questions: list[str]

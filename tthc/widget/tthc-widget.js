@@ -5,11 +5,15 @@
  *   <script src="https://ASSISTANT/widget/tthc-widget.js"
  *           data-server="https://RASA-SERVER" defer></script>
  *
- * It talks to the Rasa server's portal channel (connectors/portal.py): one POST per
- * message, the answer streamed back as JSON lines. The conversation (sender id and
- * transcript) lives in localStorage, so it survives a page reload; a message that could
- * not be delivered is kept and resent with the same id until the server answers, so a
- * dropped connection loses nothing and is never answered twice.
+ * On open it greets the citizen and offers the deployment's suggested questions, read
+ * from the app (/widget/config.json), without waiting for Rasa. It talks to the Rasa
+ * server's portal channel (connectors/portal.py): one POST per message, the answer
+ * streamed back as JSON lines. Until the channel answers its health check (Rasa listens
+ * only once its model is loaded) the widget says the assistant is starting and keeps what
+ * the citizen sends for then. The conversation (sender id and transcript) lives in
+ * localStorage, so it survives a page reload; a message that could not be delivered is
+ * kept and resent with the same id until the server answers, so a dropped connection
+ * loses nothing and is never answered twice.
  *
  * Every text is put into the page with textContent, never innerHTML: neither the bot's
  * nor the citizen's words can inject HTML.
@@ -22,15 +26,36 @@
   var appBase = scriptUrl.href.replace(/\/widget\/[^/]*$/, "");
   var server = (script.dataset.server || scriptUrl.origin).replace(/\/+$/, "");
   var endpoint = server + "/webhooks/portal/webhook";
+  var healthcheck = server + "/webhooks/portal/"; // answers once Rasa can answer
   var storageKey = "tthc-widget:v1:" + server;
   var MAX_CHARS = 1000;
   var MAX_ENTRIES = 200; // the transcript kept in the browser
   var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000];
   var IDLE_TIMEOUT = 60000; // a request silent this long is given up and retried
   var SERVER_RETRIES = 6; // a server error after this many tries fails the message
+  var READY_POLL = 2000; // how often a starting assistant is asked whether it is ready...
+  var READY_POLLS_FAST = 45; // ...for this many times (Rasa loads in about a minute),
+  var READY_POLL_SLOW = 10000; // then this often (it is down, not starting: spare it)
+  var SCROLL_GAP = 8; // pixels left above an answer scrolled to the top of the log
 
   var TEXT = {
     launcher: "Hỏi trợ lý ảo",
+    greeting: function (config) {
+      var who = config.assistant_name || "trợ lý ảo thủ tục hành chính";
+      return (
+        "Xin chào anh/chị! Tôi là " + who + (config.province ? " của tỉnh " + config.province : "") +
+        ". Anh/chị cứ hỏi tự nhiên về thủ tục: cần giấy tờ gì, lệ phí, thời hạn, nộp ở đâu."
+      );
+    },
+    suggestionsIntro: "Hoặc chọn một câu hỏi thường gặp:",
+    suggestions: "Câu hỏi gợi ý",
+    note:
+      "Thông tin chỉ để tham khảo, theo Cổng Dịch vụ công quốc gia; kết quả chính thức do " +
+      "cơ quan có thẩm quyền trả lời.",
+    starting: "Trợ lý đang khởi động, anh/chị vui lòng chờ trong giây lát…",
+    startingQueued:
+      "Trợ lý đang khởi động. Câu hỏi của anh/chị sẽ được gửi ngay khi trợ lý sẵn sàng.",
+    ready: "Trợ lý đã sẵn sàng.",
     title: "Trợ lý ảo thủ tục hành chính",
     subtitle: function (province) {
       return province ? "Cổng dịch vụ công " + province : "Cổng dịch vụ công";
@@ -49,8 +74,8 @@
     feedbackQuestion: "Câu trả lời có hữu ích không?",
     good: "Hữu ích",
     bad: "Chưa hữu ích",
-    goodSent: "👍 Hữu ích",
-    badSent: "👎 Chưa hữu ích",
+    goodSent: "Đánh giá: hữu ích",
+    badSent: "Đánh giá: chưa hữu ích",
     thanks: "Anh/chị đã đánh giá câu trả lời này.",
     you: "Anh/chị",
     bot: "Trợ lý",
@@ -126,6 +151,7 @@
     id: "tthc-input", className: "tthc-input", rows: "2", maxlength: String(MAX_CHARS),
     placeholder: TEXT.placeholder, autocomplete: "off",
   });
+  var note = el("p", { className: "tthc-note", text: TEXT.note });
   var sendButton = el("button", { type: "submit", className: "tthc-send", text: TEXT.send });
   var form = el("form", { className: "tthc-form" }, [
     el("label", { for: "tthc-input", className: "tthc-visually-hidden", text: TEXT.inputLabel }),
@@ -139,7 +165,7 @@
     el("header", { className: "tthc-header" }, [
       el("div", {}, [title, subtitle]), restart, close,
     ]),
-    status, log, form,
+    status, log, note, form,
   ]);
   root.appendChild(panel);
   root.appendChild(launcher);
@@ -148,12 +174,23 @@
 
   var LINK = /(https?:\/\/[^\s<>"“”]+[^\s<>"“”.,;:!?)\]])/g;
 
+  function linkText(url) {
+    // A long address reads as its site ("dichvucong.gov.vn"): short, and where it leads.
+    try {
+      return new URL(url).hostname.replace(/^www\./, "") || url;
+    } catch (e) {
+      return url;
+    }
+  }
+
   function inline(parent, text) {
     // Text with its web addresses as links; everything through textContent.
     var last = 0;
     text.replace(LINK, function (url, _group, offset) {
       if (offset > last) parent.appendChild(document.createTextNode(text.slice(last, offset)));
-      var link = el("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: url });
+      var link = el("a", {
+        href: url, target: "_blank", rel: "noopener noreferrer", title: url, text: linkText(url),
+      });
       link.appendChild(el("span", { className: "tthc-visually-hidden", text: TEXT.opens }));
       parent.appendChild(link);
       last = offset + url.length;
@@ -201,6 +238,33 @@
     return el("span", { className: "tthc-visually-hidden", text: name + ": " });
   }
 
+  var config = {}; // the deployment's, from /widget/config.json
+  var HEAD = 1; // the greeting comes first in the log, before the transcript's entries
+
+  function renderGreeting() {
+    // Not part of the transcript: shown before anything is sent, and after a reload.
+    var item = el("li", { className: "tthc-message tthc-bot tthc-greeting" }, [speaker(TEXT.bot)]);
+    item.appendChild(el("p", { text: TEXT.greeting(config) }));
+    var questions = Array.isArray(config.suggested_questions) ? config.suggested_questions : [];
+    if (questions.length) {
+      item.appendChild(el("p", { text: TEXT.suggestionsIntro }));
+      var group = el("div", {
+        className: "tthc-suggestions", role: "group", "aria-label": TEXT.suggestions,
+      });
+      questions.forEach(function (question) {
+        var chip = el("button", { type: "button", className: "tthc-suggestion", text: question });
+        chip.addEventListener("click", function () { send(String(question)); });
+        group.appendChild(chip);
+      });
+      item.appendChild(group);
+    }
+    return item;
+  }
+
+  function itemAt(index) {
+    return log.children[index + HEAD];
+  }
+
   function renderEntry(entry, index) {
     var item;
     if (entry.from === "user") {
@@ -242,8 +306,12 @@
       return box;
     }
     var question = el("span", { text: TEXT.feedbackQuestion });
-    var good = el("button", { type: "button", className: "tthc-rate", text: "👍 " + TEXT.good });
-    var bad = el("button", { type: "button", className: "tthc-rate", text: "👎 " + TEXT.bad });
+    var good = el("button", { type: "button", className: "tthc-rate tthc-rate-good" }, [
+      thumb(false), el("span", { text: TEXT.good }),
+    ]);
+    var bad = el("button", { type: "button", className: "tthc-rate tthc-rate-bad" }, [
+      thumb(true), el("span", { text: TEXT.bad }),
+    ]);
     function rate(verdict, shown) {
       entry.feedback = verdict;
       refresh(state.entries.indexOf(entry));
@@ -258,6 +326,25 @@
     return box;
   }
 
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function thumb(down) {
+    // Drawn, not an emoji: a system without an emoji font would show an empty box.
+    var icon = document.createElementNS(SVG, "svg");
+    [["viewBox", "0 0 24 24"], ["width", "16"], ["height", "16"], ["aria-hidden", "true"],
+      ["focusable", "false"], ["class", "tthc-icon"]].forEach(function (pair) {
+      icon.setAttribute(pair[0], pair[1]);
+    });
+    var shape = document.createElementNS(SVG, "path");
+    shape.setAttribute(
+      "d", "M3 10h4v11H3zM7 10l4-8c1.7 0 3 1.3 3 3v4h5.4c1.4 0 2.4 1.3 2.1 2.6l-1.6 7" +
+        "a2.5 2.5 0 0 1-2.4 2.4H7"
+    );
+    if (down) shape.setAttribute("transform", "rotate(180 12 12)");
+    icon.appendChild(shape);
+    return icon;
+  }
+
   function lastBotIndex() {
     for (var i = state.entries.length - 1; i >= 0; i--) {
       if (state.entries[i].from === "bot") return i;
@@ -265,23 +352,50 @@
     return -1;
   }
 
+  function answerStart() {
+    // The first message of the latest answer (the bot's messages after the last question).
+    var index = state.entries.length - 1;
+    if (index < 0 || state.entries[index].from !== "bot") return -1;
+    while (index > 0 && state.entries[index - 1].from === "bot") index -= 1;
+    return index;
+  }
+
+  function showLatest() {
+    // A new answer is read from its start, not its end: its first message at the top of
+    // the log (as far as the log scrolls). A question just sent shows at the bottom, and
+    // the greeting, before anything is sent, from its first line.
+    if (!state.entries.length) {
+      log.scrollTop = 0;
+      return;
+    }
+    var start = answerStart();
+    var node = start >= 0 ? itemAt(start) : null;
+    if (!node) {
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    var offset = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    log.scrollTop += offset - SCROLL_GAP;
+  }
+
   // The log only grows: a screen reader announces each new message once.
   function render() {
     log.textContent = "";
+    log.appendChild(renderGreeting());
     state.entries.forEach(function (entry, index) { log.appendChild(renderEntry(entry, index)); });
-    log.scrollTop = log.scrollHeight;
+    showLatest();
   }
 
   function append(entry) {
     log.querySelectorAll("button.tthc-choice").forEach(function (b) { b.disabled = true; });
     state.entries.push(entry);
     log.appendChild(renderEntry(entry, state.entries.length - 1));
-    log.scrollTop = log.scrollHeight;
+    showLatest();
     save();
   }
 
   function refresh(index) {
-    var node = log.children[index];
+    var node = itemAt(index);
     if (node) log.replaceChild(renderEntry(state.entries[index], index), node);
     save();
   }
@@ -315,6 +429,60 @@
   var retryTimer = null;
   var generation = 0; // bumped by "new conversation": late answers to the old one are dropped
 
+  // ---- readiness ---------------------------------------------------------------------
+  // Rasa takes a while to load its model after a (re)start, and its port stays closed
+  // meanwhile. Until its channel answers once, the widget says the assistant is starting
+  // (or that the connection is lost, when the browser is offline) and keeps what is sent.
+  // After that, a failed delivery is a lost connection, retried as such.
+
+  var chat = {
+    ready: false,
+    checking: false,
+    timer: null,
+    polls: 0,
+    waited: false, // the citizen was told it is starting, or offline
+    offline: false, // ... that the connection is lost: its return is announced
+    resume: false, // a reload interrupted a delivery: it is a retry, not a first try
+  };
+
+  function showWaiting() {
+    if (navigator.onLine === false) {
+      chat.offline = true;
+      setStatus(TEXT.offline, "offline");
+    } else {
+      setStatus(state.outbox.length ? TEXT.startingQueued : TEXT.starting, "starting");
+    }
+  }
+
+  function checkReady() {
+    if (chat.ready || chat.checking) return;
+    chat.checking = true;
+    clearTimeout(chat.timer);
+    fetch(healthcheck, { cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        chat.checking = false;
+        becomeReady();
+      })
+      .catch(function () {
+        chat.checking = false;
+        chat.waited = true;
+        showWaiting();
+        chat.polls += 1;
+        var delay = chat.polls < READY_POLLS_FAST ? READY_POLL : READY_POLL_SLOW;
+        chat.timer = setTimeout(checkReady, delay);
+      });
+  }
+
+  function becomeReady() {
+    chat.ready = true;
+    if (chat.waited && !chat.offline) {
+      setStatus(TEXT.ready, "ok");
+      setTimeout(function () { if (status.textContent === TEXT.ready) setStatus(""); }, 3000);
+    }
+    if (state.outbox.length && !sending) deliver(chat.offline || chat.resume ? 1 : 0);
+  }
+
   function send(text, display) {
     if (text.length > MAX_CHARS) {
       setStatus(TEXT.tooLong, "error");
@@ -323,7 +491,12 @@
     var id = newId();
     state.outbox.push({ id: id, text: text, received: 0 });
     append({ from: "user", text: display || text, id: id });
-    if (!sending) deliver(0);
+    if (!chat.ready) {
+      if (chat.waited) showWaiting(); // now with "sent when ready"
+      checkReady();
+    } else if (!sending) {
+      deliver(0);
+    }
   }
 
   function retry(attempt) {
@@ -358,17 +531,17 @@
     })
       .then(function (response) {
         if (mine !== generation) return;
-        var status = response.status;
-        if (status === 408 || status === 429 || (status >= 500 && attempt < SERVER_RETRIES)) {
-          throw new Error("HTTP " + status); // worth another try
+        var code = response.status;
+        if (code === 408 || code === 429 || (code >= 500 && attempt < SERVER_RETRIES)) {
+          throw new Error("HTTP " + code); // worth another try
         }
-        if (status >= 400) {
+        if (code >= 400) {
           return response
             .json()
             .catch(function () { return {}; })
             .then(function (body) {
               if (mine !== generation) return;
-              var reason = status >= 500 ? TEXT.serverDown : body.error || "HTTP " + status;
+              var reason = code >= 500 ? TEXT.serverDown : body.error || "HTTP " + code;
               markFailed(pending.id, TEXT.rejected + reason);
               setStatus("");
               finish(pending.id);
@@ -459,8 +632,9 @@
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
     if (open) {
-      log.scrollTop = log.scrollHeight;
+      showLatest();
       input.focus();
+      checkReady();
     } else {
       launcher.focus();
     }
@@ -479,7 +653,8 @@
     sending = false;
     state = { sender: newId(), entries: [], open: true, outbox: [] };
     save();
-    setStatus("");
+    if (chat.ready) setStatus("");
+    else showWaiting();
     form.removeAttribute("aria-busy");
     render();
     input.focus();
@@ -498,22 +673,34 @@
     }
   });
   window.addEventListener("online", function () {
+    if (!chat.ready) {
+      if (chat.waited) checkReady(); // at once, not at the next poll
+      return;
+    }
     if (state.outbox.length && !inFlight) deliver(1); // skip the rest of the backoff
   });
 
+  // The deployment's greeting and suggested questions come from the app, which answers
+  // long before Rasa does; the widget is useful (and polite) without them too.
   fetch(appBase + "/widget/config.json")
     .then(function (response) { return response.ok ? response.json() : {}; })
-    .then(function (config) {
+    .then(function (loaded) {
+      config = loaded && typeof loaded === "object" ? loaded : {};
       if (config.province) subtitle.textContent = TEXT.subtitle(config.province);
       if (config.province) panel.setAttribute("aria-description", TEXT.subtitle(config.province));
+      if (log.firstChild) log.replaceChild(renderGreeting(), log.firstChild);
+      if (!panel.hidden && !state.entries.length) showLatest();
     })
-    .catch(function () { /* the title alone will do */ });
+    .catch(function () { /* the title and a greeting without suggestions will do */ });
 
   function start() {
     document.body.appendChild(root);
     render();
     if (state.open) setOpen(true);
-    if (state.outbox.length) deliver(1); // interrupted by a reload: finish delivering
+    if (state.outbox.length) {
+      chat.resume = true; // interrupted by a reload: finish delivering
+      checkReady();
+    }
   }
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);

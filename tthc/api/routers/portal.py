@@ -1,8 +1,8 @@
-"""The demo public-service portal page at / and the widget's settings.
+"""The demo public-service portal page at /.
 
-The widget's own files (``tthc/widget/``) are served at /widget/; a province's real
-portal embeds the same script tag this page uses. The widget talks to the Rasa server's
-portal channel (``connectors/portal.py``).
+The widget's own files and its configuration are served at /widget/ (``widget.py``); a
+province's real portal embeds the same script tag this page uses. The widget talks to the
+Rasa server's portal channel (``connectors/portal.py``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tthc.api.deps import ProfileDep, SettingsDep
-from tthc.api.schemas import WidgetConfig
 from tthc.settings import PACKAGE_DIR, Settings
 
-WIDGET_DIR = PACKAGE_DIR / "widget"
 templates = Jinja2Templates(directory=PACKAGE_DIR / "api" / "templates")
 
 router = APIRouter(tags=["portal"])
@@ -34,15 +32,4 @@ def portal_page(request: Request, profile: ProfileDep, settings: SettingsDep) ->
         request,
         "portal.html",
         {"profile": profile, "chat_server": chat_server_url(request, settings)},
-    )
-
-
-@router.get("/widget/config.json", response_model=WidgetConfig)
-def widget_config(profile: ProfileDep) -> WidgetConfig:
-    """What the widget shows about the deployment (its title names the province)."""
-    return WidgetConfig(
-        province=profile.province,
-        assistant_name=profile.assistant_name,
-        hotline=profile.hotline,
-        portal_url=profile.portal_url,
     )
