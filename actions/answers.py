@@ -185,10 +185,31 @@ def _time_of_channel(channel: SubmissionChannel) -> str | None:
     return text
 
 
+_TIME_IN_STEPS = re.compile(
+    r"(?:trong (?:thời hạn|vòng|thời gian)|không quá|chậm nhất(?: là)?)\s+\d+\s*"
+    r"(?:\([^)]{1,12}\)\s*)?(?:ngày làm việc|ngày|giờ làm việc|giờ|tháng)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.;\n]+")
+
+
+def _sentence_with(pattern: re.Pattern[str], texts: list[str]) -> str | None:
+    """The first sentence of the record's text that matches, to quote as it is written."""
+    for text in texts:
+        for sentence in _SENTENCE.finditer(clean(text)):
+            if pattern.search(sentence.group(0)):
+                return _shorten(sentence.group(0).strip(" -+*•"), 300)
+    return None
+
+
 def processing_time(procedure: ProcedureOut) -> str | None:
+    """The time cell of each channel; where no cell states it, the steps' own sentence."""
     values = [(c, text) for c in procedure.channels if (text := _time_of_channel(c))]
     if values:
         return _by_channel(values, messages.PROCESSING_TIME)
+    quoted = _sentence_with(_TIME_IN_STEPS, procedure.steps)
+    if quoted:
+        return messages.time_from_steps(quoted)
     if any(is_bare_number(c.processing_time) for c in procedure.channels):
         return messages.TIME_WITHOUT_UNIT
     return None
@@ -271,10 +292,29 @@ def _grouped(items: list[DossierDocument], limit: int | None) -> str:
 # -- the other facets -------------------------------------------------------------------
 
 
+_AGENCY = re.compile(
+    r"\b(?:Cơ quan|Ủy ban nhân dân|UBND|Sở|Phòng|Bộ phận|Trung tâm|Công an|Văn phòng|Chi cục|"
+    r"Cục|Bảo hiểm xã hội)\b[^.,;:()\n]{3,60}"
+)
+
+
+def _agency_in_steps(procedure: ProcedureOut) -> str | None:
+    """The body the steps name most often ("Cơ quan đăng ký kinh doanh cấp xã")."""
+    found = [m.group(0).strip() for step in procedure.steps for m in _AGENCY.finditer(step)]
+    if not found:
+        return None
+    counts: dict[str, int] = {}
+    for name in found:
+        counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda name: (counts[name], -found.index(name)))
+
+
 def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | None) -> str | None:
     lines = []
     if procedure.implementing_agency:
         lines.append(f"{messages.IMPLEMENTING_AGENCY}: {clean(procedure.implementing_agency)}")
+    elif agency := _agency_in_steps(procedure):
+        lines.append(messages.agency_from_steps(agency))
     if procedure.submission_address:
         lines.append(f"{messages.SUBMISSION_ADDRESS}: {clean(procedure.submission_address)}")
     channels = [_channel_label(c) for c in procedure.channels if clean(c.channel)]

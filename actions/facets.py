@@ -36,40 +36,48 @@ INTENT_FACETS: dict[str, Facet] = {
 
 
 # Words that ask for a facet, as citizens type them; each also matches typed without
-# diacritics when the whole message is. "online" is a way of doing it, not a question of
-# its own, unless nothing else is asked ("làm online thì mất phí bao nhiêu" asks the fee).
+# diacritics when the whole message is, except the few that are other words without their
+# marks ("phí"/"phi nông nghiệp", "tiền"/"đầu tiên"). "online" is a way of doing it, not a
+# question of its own, unless nothing else is asked ("làm online thì mất phí bao nhiêu").
 FACET_CUES: dict[Facet, tuple[str, ...]] = {
     Facet.fee: (
         "lệ phí",
-        "phí",
+        "mất phí",
+        "tốn phí",
+        "chi phí",
+        "phí bao nhiêu",
+        "phí là bao nhiêu",
+        "phí gì",
         "mất tiền",
         "tốn tiền",
         "bao nhiêu tiền",
         "hết bao nhiêu",
-        "chi phí",
-        "mất bao nhiêu",
         "đóng tiền",
         "nộp tiền",
         "miễn phí",
         "bn tiền",
-        "tiền",
+        "lệ fí",
+        "tốn bao nhiêu",
+        "mất bao nhiêu tiền",
     ),
     Facet.processing_time: (
         "bao lâu",
         "mấy ngày",
         "bao nhiêu ngày",
+        "bn ngày",
         "mấy hôm",
-        "thời hạn",
+        "thời hạn giải quyết",
         "thời gian giải quyết",
         "khi nào có",
         "bao giờ có",
         "bao giờ xong",
         "khi nào xong",
-        "mất mấy",
         "lâu không",
         "mấy tuần",
         "bao lâu thì",
         "trong bao lâu",
+        "bn lâu",
+        "mất mấy ngày",
     ),
     Facet.where_to_submit: (
         "ở đâu",
@@ -77,26 +85,34 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "nơi nào",
         "nộp đâu",
         "làm đâu",
-        "đến đâu",
         "cơ quan nào",
-        "chỗ nào nhận",
         "nơi nộp",
-        "nộp tại",
         "đi đâu",
+        "ở chỗ nào",
     ),
     Facet.documents: (
-        "giấy tờ",
+        "giấy tờ gì",
+        "giấy tờ nào",
+        "cần những giấy tờ",
+        "những giấy tờ",
         "cần gì",
         "hồ sơ gì",
         "hồ sơ gồm",
         "hồ sơ cần",
+        "hs gồm",
+        "hs gì",
         "chuẩn bị gì",
         "mang gì",
         "cần những gì",
+        "gồm những gì",
         "thành phần hồ sơ",
-        "hs gì",
         "cần mang",
         "cần chuẩn bị",
+        "mẫu nào",
+        "mẩu nào",
+        "tờ khai nào",
+        "mẫu đơn",
+        "cần giấy",
     ),
     Facet.steps: (
         "các bước",
@@ -108,17 +124,29 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "làm sao",
         "thủ tục thế nào",
         "làm ntn",
+        "bước đầu tiên",
     ),
     Facet.legal_basis: (
-        "căn cứ",
+        "căn cứ pháp lý",
+        "căn cứ vào",
         "văn bản pháp",
         "luật nào",
         "nghị định nào",
         "thông tư nào",
-        "quy định nào",
+        "quy định ở đâu",
+        "văn bản nào",
     ),
-    Facet.conditions: ("điều kiện", "ai được", "đối tượng", "có được không", "yêu cầu gì"),
-    Facet.result: ("nhận được gì", "kết quả là gì", "được cấp gì", "nhận lại gì"),
+    Facet.conditions: ("điều kiện gì", "điều kiện để", "cần điều kiện", "ai được", "đối tượng nào"),
+    Facet.result: (
+        "nhận được gì",
+        "kết quả là gì",
+        "được cấp gì",
+        "nhận lại gì",
+        "nhận được giấy",
+        "được cấp giấy gì",
+        "cấp giấy gì",
+        "nhận giấy gì",
+    ),
     Facet.online_submission: (
         "online",
         "trực tuyến",
@@ -129,10 +157,13 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "onl",
     ),
 }
+_MARKED_ONLY = frozenset({"tiền", "phí"})
+FACET_CUES[Facet.fee] += tuple(_MARKED_ONLY)
 
 
 def _cue_pattern(cues: tuple[str, ...], folded: bool) -> re.Pattern[str]:
-    words = sorted({fold_diacritics(c) if folded else c for c in cues}, key=len, reverse=True)
+    kept = [c for c in cues if not (folded and c in _MARKED_ONLY)]
+    words = sorted({fold_diacritics(c) if folded else c for c in kept}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
 
 
@@ -141,27 +172,33 @@ _FOLDED_CUES = {facet: _cue_pattern(cues, folded=True) for facet, cues in FACET_
 
 
 def cued_facets(text: str) -> list[Facet]:
-    """The facets a message's words ask for, in the order the message asks them."""
+    """The facets a message's words ask for, in the order the message asks them.
+
+    A cue inside a longer cue of another facet does not count ("nhận được giấy tờ gì" asks
+    for the result, not the documents).
+    """
     lowered = text.lower()
     patterns = _CUES if has_diacritics(lowered) else _FOLDED_CUES
-    found = [(m.start(), facet) for facet, p in patterns.items() if (m := p.search(lowered))]
-    return [facet for _, facet in sorted(found, key=lambda pair: pair[0])]
+    spans = [(m.start(), m.end(), f) for f, p in patterns.items() for m in p.finditer(lowered)]
+    kept = [
+        (start, facet)
+        for start, end, facet in spans
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
+    ]
+    return list(dict.fromkeys(facet for _, facet in sorted(kept, key=lambda pair: pair[0])))
 
 
 def asked_facets(text: str, intent_facet: Facet | None) -> list[Facet]:
-    """Every facet a message asks: the intent's, or several when the words ask several.
+    """Every facet a message asks, from its words; the intent's when the words name none.
 
-    The intent classifier gives one kind of question per message; the words settle
-    "phí bao nhiêu, mấy ngày xong" (two) and "online" in a fee question (the fee).
+    The intent classifier gives one kind of question per message and is swayed by the
+    topic's words ("luật sư" reads as a legal question); the question words settle it, and
+    ask for several facets at once ("phí bao nhiêu, mấy ngày xong").
     """
     cued = cued_facets(text)
     specific = [facet for facet in cued if facet is not Facet.online_submission]
-    if len(specific) >= 2:
-        if intent_facet in specific or intent_facet in (None, Facet.general):
-            return specific[:3]
-        return [intent_facet, *specific][:3]
-    if specific and intent_facet in (None, Facet.general, Facet.online_submission):
-        return specific
+    if specific:
+        return specific[:3]
     if intent_facet in (None, Facet.general) and cued:
         return cued
     return [intent_facet or Facet.general]

@@ -101,6 +101,17 @@ TIME_WITHOUT_UNIT = (
 )
 
 
+def time_from_steps(sentence: str) -> str:
+    return (
+        f"{PROCESSING_TIME}: bảng cách thức thực hiện không ghi, nhưng trình tự thực hiện "
+        f"nêu: “{sentence}”."
+    )
+
+
+def agency_from_steps(agency: str) -> str:
+    return f"{IMPLEMENTING_AGENCY} (theo trình tự thực hiện): {agency}"
+
+
 def applies(period: str) -> str:
     return f"áp dụng {period}"
 
@@ -129,13 +140,13 @@ def fee_by_regulation(references: list[str], note: str | None) -> str:
     documents = [regulation_name(r) for r in references if r != COUNCIL]
     parts = []
     if COUNCIL in references:
-        parts.append("do Hội đồng nhân dân cấp tỉnh quy định")
+        parts.append("mức thu do Hội đồng nhân dân cấp tỉnh quy định")
     if documents:
-        parts.append("theo " + ", ".join(documents))
-    rule = " và ".join(parts) if parts else "theo quy định của pháp luật về phí, lệ phí"
+        parts.append("văn bản dẫn: " + ", ".join(documents))
+    told = "; ".join(parts) if parts else "chỉ dẫn quy định của pháp luật về phí, lệ phí"
     quoted = f" Cổng ghi: “{note}”." if note else ""
     return (
-        f"Cổng Dịch vụ công không ghi số tiền cụ thể; mức thu {rule}.{quoted} "
+        f"Cổng Dịch vụ công không ghi số tiền cụ thể ({told}).{quoted} "
         "Anh/chị hỏi nơi tiếp nhận hồ sơ số tiền phải nộp (nếu có)."
     )
 
