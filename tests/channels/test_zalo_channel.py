@@ -18,11 +18,19 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from actions.answers import facet_body
+from actions.actions import today_in_vietnam
+from actions.answers import facet_answer
 from actions.deployment import load_profile
 from actions.facets import Facet
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
+
+
+def facet_text(procedure, facet, profile):  # type: ignore[no-untyped-def]
+    """What the record itself says of ``facet``, as the first answer puts it."""
+    part = facet_answer(procedure, facet, profile, today_in_vietnam())
+    return part.text if part else None
+
 
 MARRIAGE = "1.000894"
 BIRTH = "1.001193"
@@ -102,7 +110,15 @@ def test_a_signed_question_is_acknowledged_and_answered_through_the_api(live) ->
     # Each answer names the message it replies to.
     assert all(r.body["recipient"] == {"user_id": user, "message_id": msg_id} for r in requests)
     assert all(r.headers["access_token"] == live.zalo.access_token for r in requests)
-    assert all(set(r.body["message"]) == {"text"} for r in requests)
+    assert all(set(r.body["message"]) <= {"text", "attachment"} for r in requests)
+    # The source page opens from a button, not a raw link in the text.
+    buttons = [
+        b
+        for r in requests
+        for b in r.body["message"].get("attachment", {}).get("payload", {}).get("buttons", [])
+    ]
+    assert any(b["type"] == "oa.open.url" for b in buttons)
+    assert "http" not in reply
     assert all(0 < len(r.body["message"]["text"]) <= 2000 for r in requests)
 
 
@@ -122,7 +138,7 @@ def test_quick_successive_messages_are_answered_in_order(live) -> None:
     assert len(replies) == 3
     for reply, (_, facet) in zip(replies, asked, strict=True):
         assert f"mã {MARRIAGE}" in reply
-        assert facet_body(marriage, facet, profile).splitlines()[-1] in reply
+        assert facet_text(marriage, facet, profile).splitlines()[-1] in reply
 
 
 def test_a_question_without_diacritics_is_answered(live) -> None:

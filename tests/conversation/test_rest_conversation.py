@@ -9,13 +9,21 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from actions.answers import facet_body
+from actions.actions import today_in_vietnam
+from actions.answers import facet_answer
 from actions.deployment import load_profile
 from actions.facets import Facet
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.schemas import ProcedureOut
 from tests.conversation.conftest import text_of
+
+
+def facet_text(procedure, facet, profile):  # type: ignore[no-untyped-def]
+    """What the record itself says of ``facet``, as the first answer puts it."""
+    part = facet_answer(procedure, facet, profile, today_in_vietnam())
+    return part.text if part else None
+
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
@@ -43,7 +51,7 @@ def profile(live):  # type: ignore[no-untyped-def]
 
 def fact(procedure: ProcedureOut, facet: Facet, profile) -> str:  # type: ignore[no-untyped-def]
     """The first line of the facet's answer as the knowledge base has it."""
-    body = facet_body(procedure, facet, profile)
+    body = facet_text(procedure, facet, profile)
     assert body, f"{procedure.code} has no {facet.value} in the seed"
     return body.splitlines()[-1 if facet in (Facet.documents, Facet.steps) else 0]
 

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.answers import facet_body
+from actions.actions import today_in_vietnam
+from actions.answers import facet_answer
 from actions.dossier_status import DossierStatus, load_demo_records
 from actions.facets import Facet
 from knowledge_base import store
@@ -19,6 +20,13 @@ from knowledge_base.models import AnswerFeedback
 from knowledge_base.seed import DEMO_DOSSIERS
 from tthc.api.main import create_app
 from tthc.services import Services
+
+
+def facet_text(procedure, facet, profile):  # type: ignore[no-untyped-def]
+    """What the record itself says of ``facet``, as the first answer puts it."""
+    part = facet_answer(procedure, facet, profile, today_in_vietnam())
+    return part.text if part else None
+
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
@@ -143,7 +151,7 @@ def test_a_follow_up_answers_the_time_limit_of_the_current_procedure(
         row = store.get_procedure(session, MARRIAGE)
         assert row is not None
         procedure = store.to_schema(row)
-    expected = facet_body(procedure, Facet.processing_time, seeded_deployment.profile)
+    expected = facet_text(procedure, Facet.processing_time, seeded_deployment.profile)
     assert expected is not None
 
     call = action_call(
