@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+_BOILERPLATE = re.compile(r"^\W*số lượng hồ sơ\s*:?\s*\d+[^.]{0,30}\.?\s*$", re.IGNORECASE)
 _MARKER = re.compile(r"^(?:[-+•*–]+|\(?[ivx]+\)|\(\d+\))\s*")
 _COUNTS = re.compile(r"(\d{1,2}) bản (chính|sao)|Bản (chính|sao):\s?(\d{1,2})")
 
@@ -26,3 +27,8 @@ def stated_copies(copies: str | None) -> str | None:
     if not _COUNTS.search(copies):
         return copies
     return ", ".join(parts) or None
+
+
+def is_boilerplate(name: str) -> bool:
+    """A row the portal's table holds that is not a document ("Số lượng hồ sơ: 01 bộ")."""
+    return _BOILERPLATE.match(name) is not None

@@ -8,7 +8,7 @@ reason), which the import report counts.
 
 from __future__ import annotations
 
-from knowledge_base.facts.documents import stated_copies, strip_marker
+from knowledge_base.facts.documents import is_boilerplate, stated_copies, strip_marker
 from knowledge_base.facts.durations import is_bare_number, recover_unit
 from knowledge_base.facts.fees import FeeKind, parse_fee
 from knowledge_base.schemas import ProcedureIn
@@ -55,6 +55,9 @@ def structure(procedure: ProcedureIn) -> tuple[ProcedureIn, list[Normalisation]]
         channels.append(channel.model_copy(update=update))
     documents = []
     for document in procedure.documents:
+        if is_boilerplate(document.name):
+            done.append(("documents", "table boilerplate dropped (số lượng hồ sơ)"))
+            continue
         name, copies = strip_marker(document.name), stated_copies(document.copies)
         if name != document.name:
             done.append(("documents.name", "list marker removed"))

@@ -105,6 +105,13 @@ def test_list_markers_and_blank_copy_counts_are_removed() -> None:
     assert stated_copies("Bản chính: 2 - Bản sao: 0") == "2 bản chính"
 
 
+def test_the_tables_own_rows_are_not_documents() -> None:
+    from knowledge_base.facts.documents import is_boilerplate
+
+    assert is_boilerplate("Số lượng hồ sơ: 01 (một) bộ.")
+    assert not is_boilerplate("Số lượng hồ sơ đề nghị cấp phép kèm bản vẽ thiết kế")
+
+
 def test_structuring_a_record_counts_what_it_changed() -> None:
     record = ProcedureIn(
         code="1.000001",
