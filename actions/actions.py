@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -53,7 +54,7 @@ class ActionServices:
     profile: DeploymentProfile
     dossiers: DossierStatusProvider
     clarify_margin: float
-    today: Any = today_in_vietnam
+    today: Callable[[], date] = today_in_vietnam
     """The date fee periods are checked against; a callable so tests can fix it."""
 
 
@@ -192,12 +193,14 @@ class ActionAnswerProcedure(ServiceAction):
             self.profile,
             today=self.services.today(),
             place=messages.plain(tracker.get_slot("place")),
-            first_mention=tracker.get_slot("procedure_code") != procedure.code,
+            # A clarification's button fills the slot before this runs: still a first mention.
+            first_mention=_intent(tracker) == CHOOSE_PROCEDURE
+            or tracker.get_slot("procedure_code") != procedure.code,
             full=full,
         )
         buttons = []
         if reply.more:
-            more = facets[0] if len(facets) == 1 else Facet.documents
+            more = reply.more
             entities = json.dumps({"procedure_code": procedure.code, "facet": more.value})
             title = (
                 messages.MORE_DOCUMENTS_BUTTON if more is Facet.documents else messages.MORE_BUTTON

@@ -17,7 +17,8 @@ from datetime import date
 from actions import messages
 from actions.deployment import DeploymentProfile
 from actions.facets import Facet
-from knowledge_base.facts.durations import is_bare_number
+from knowledge_base.facts.documents import stated_copies, strip_marker
+from knowledge_base.facts.durations import TIME_LIMIT, is_bare_number
 from knowledge_base.facts.fees import (
     COUNCIL,
     Fee,
@@ -49,10 +50,11 @@ _NAME_TAIL = re.compile(r"\s*\((?:thực hiện )?(?:tại|ở) [^)]*\)\s*$|\s+t
 
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant says, and whether a longer version exists (``full=True``)."""
+    """What the assistant says, and the facet that was cut to fit one screen, if any (asked
+    again with ``full=True``, it is shown whole)."""
 
     text: str
-    more: bool = False
+    more: Facet | None = None
 
 
 # -- names ------------------------------------------------------------------------------
@@ -112,9 +114,9 @@ def _fee_of_channel(channel: SubmissionChannel, today: date) -> str | None:
     """One channel's fee, today: current items, current remarks; None when not stated."""
     fee = structured_fee(channel)
     if fee.kind is FeeKind.amounts:
-        items = [item for item in fee.items if item.applies_on(today)]
+        items = [item for item in fee.items if not item.has_ended(today)]
         if not items:
-            return messages.fee_rates_expired()
+            return messages.rates_ended(_shorten(clean(channel.fee), 300))
         lines = [_fee_item(item, today) for item in items[:6]]
         if len(items) > 6:
             lines.append(messages.more_rates(len(items) - 6))
@@ -126,25 +128,30 @@ def _fee_of_channel(channel: SubmissionChannel, today: date) -> str | None:
         return messages.fee_by_regulation(fee.references, quoted)
     if fee.kind is FeeKind.free:
         return messages.FREE
+    if fee.kind is FeeKind.unclear:
+        return messages.fee_as_written(_shorten(clean(channel.fee), 300))
     return None
 
 
 def _remark(remark: FeeRemark, today: date) -> str | None:
-    return messages.fee_remark(remark.text) if remark.applies_on(today) else None
+    return None if remark.has_ended(today) else messages.fee_remark(remark.text)
 
 
 def _channel_label(channel: SubmissionChannel) -> str:
     return messages.CHANNEL_LABELS.get(clean(channel.channel), clean(channel.channel).lower())
 
 
-def _by_channel(values: list[tuple[SubmissionChannel, str]], label: str) -> str | None:
-    """ "Lệ phí: X" when every channel says the same, else each value with its channels."""
+def _by_channel(
+    values: list[tuple[SubmissionChannel, str]], label: str, channels: int
+) -> str | None:
+    """ "Lệ phí: X" when every channel says the same, else each value with its channels (also
+    when some channels say nothing, so that X is not read as every channel's)."""
     if not values:
         return None
     channels_of: dict[str, list[str]] = {}
     for channel, value in values:
         channels_of.setdefault(value, []).append(_channel_label(channel))
-    if len(channels_of) == 1:
+    if len(channels_of) == 1 and len(values) == channels:
         value = values[0][1]
         if "\n" not in value:
             return f"{label}: {value}"
@@ -165,7 +172,7 @@ def fee(procedure: ProcedureOut, today: date) -> str | None:
         for channel in procedure.channels
         if (text := _fee_of_channel(channel, today)) is not None
     ]
-    text = _by_channel(values, messages.FEE)
+    text = _by_channel(values, messages.FEE, len(procedure.channels))
     council = any(
         (fee := structured_fee(c)).kind is FeeKind.amounts and COUNCIL in fee.references
         for c in procedure.channels
@@ -178,6 +185,9 @@ def fee(procedure: ProcedureOut, today: date) -> str | None:
 
 def _time_of_channel(channel: SubmissionChannel) -> str | None:
     text = clean(channel.processing_time)
+    if text and is_bare_number(text) and channel.time_unit:
+        # The cell lost its unit; the import found it in the record's own time limits.
+        return f"{text} {channel.time_unit.lower()} {messages.UNIT_FROM_TEXT}"
     if not text or is_bare_number(text):
         return None
     if channel.time_unit:
@@ -185,11 +195,6 @@ def _time_of_channel(channel: SubmissionChannel) -> str | None:
     return text
 
 
-_TIME_IN_STEPS = re.compile(
-    r"(?:trong (?:thời hạn|vòng|thời gian)|không quá|chậm nhất(?: là)?)\s+\d+\s*"
-    r"(?:\([^)]{1,12}\)\s*)?(?:ngày làm việc|ngày|giờ làm việc|giờ|tháng)",
-    re.IGNORECASE,
-)
 _SENTENCE = re.compile(r"[^.;\n]+")
 
 
@@ -206,8 +211,8 @@ def processing_time(procedure: ProcedureOut) -> str | None:
     """The time cell of each channel; where no cell states it, the steps' own sentence."""
     values = [(c, text) for c in procedure.channels if (text := _time_of_channel(c))]
     if values:
-        return _by_channel(values, messages.PROCESSING_TIME)
-    quoted = _sentence_with(_TIME_IN_STEPS, procedure.steps)
+        return _by_channel(values, messages.PROCESSING_TIME, len(procedure.channels))
+    quoted = _sentence_with(TIME_LIMIT, procedure.steps)
     if quoted:
         return messages.time_from_steps(quoted)
     if any(is_bare_number(c.processing_time) for c in procedure.channels):
@@ -219,11 +224,12 @@ def processing_time(procedure: ProcedureOut) -> str | None:
 
 
 def _document_line(document: DossierDocument, limit: int | None) -> str:
-    name = clean(document.name)
+    name = strip_marker(clean(document.name))
     if limit:
         first = re.split(r";\s|\s(?=\(?trường hợp\b)", name, maxsplit=1)[0]
         name = _shorten(first if len(first) >= 12 else name, limit)
-    extras = [clean(document.copies)] if clean(document.copies) else []
+    copies = stated_copies(clean(document.copies))
+    extras = [copies] if copies else []
     if document.template and (not limit or len(clean(document.template)) <= 40):
         extras.insert(0, clean(document.template))
     return f"{name} ({'; '.join(extras)})" if extras else name
@@ -251,7 +257,7 @@ def documents(
         titles = [_shorten(case, 120) for case in cases if not _NOTE_GROUP.match(case)][:6]
         while len(messages.documents_by_case(bullets(titles))) > room and len(titles) > 1:
             titles.pop()
-        return Answer(messages.documents_by_case(bullets(titles)), more=True)
+        return Answer(messages.documents_by_case(bullets(titles)), more=Facet.documents)
     shown: list[DossierDocument] = []
     for document in common[:FIRST_DOCUMENTS]:
         if len(_grouped([*shown, document], limit=160)) > room - 120:
@@ -271,7 +277,7 @@ def documents(
         if len(text) + len(note) + 2 > room:
             note = messages.more_documents(rest, [])
         text += "\n\n" + note
-    return Answer(text, more=bool(rest))
+    return Answer(text, more=Facet.documents if rest else None)
 
 
 def _grouped(items: list[DossierDocument], limit: int | None) -> str:
@@ -367,7 +373,7 @@ def _general(procedure: ProcedureOut, today: date) -> str:
     return "\n".join(lines)
 
 
-def _screen(text: str | None, full: bool, room: int) -> Answer | None:
+def _screen(facet: Facet, text: str | None, full: bool, room: int) -> Answer | None:
     """A long facet cut at one screen, the rest behind "more"."""
     if text is None:
         return None
@@ -376,7 +382,7 @@ def _screen(text: str | None, full: bool, room: int) -> Answer | None:
     cut = text[: room - 2].rsplit("\n", 1)[0]
     if len(cut) < room // 2:
         cut = _shorten(text, room - 2)
-    return Answer(cut + "\n…", more=True)
+    return Answer(cut + "\n…", more=facet)
 
 
 def facet_answer(
@@ -397,14 +403,14 @@ def facet_answer(
     if facet is Facet.general:
         return Answer(_general(procedure, today))
     if facet is Facet.fee:
-        return _screen(fee(procedure, today), full, room)
+        return _screen(facet, fee(procedure, today), full, room)
     if facet is Facet.processing_time:
-        return _screen(processing_time(procedure), full, room)
+        return _screen(facet, processing_time(procedure), full, room)
     if facet is Facet.where_to_submit:
-        return _screen(_where(procedure, profile, place), full, room)
+        return _screen(facet, _where(procedure, profile, place), full, room)
     if facet is Facet.steps:
         steps = numbered(procedure.steps) if procedure.steps else None
-        return _screen(f"{messages.STEPS}:\n{steps}" if steps else None, full, room)
+        return _screen(facet, f"{messages.STEPS}:\n{steps}" if steps else None, full, room)
     if facet is Facet.legal_basis:
         if not procedure.legal_bases:
             return None
@@ -412,19 +418,19 @@ def facet_answer(
             f"{clean(b.number)}: {clean(b.title)}" if b.number else clean(b.title)
             for b in procedure.legal_bases
         ]
-        return _screen(f"{messages.LEGAL_BASIS}:\n{bullets(lines)}", full, room)
+        return _screen(facet, f"{messages.LEGAL_BASIS}:\n{bullets(lines)}", full, room)
     if facet is Facet.conditions:
         parts = []
         if procedure.applicants:
             parts.append(f"{messages.ELIGIBLE_APPLICANTS}: {clean(procedure.applicants)}")
         if procedure.conditions:
             parts.append(f"{messages.CONDITIONS}: {clean(procedure.conditions)}")
-        return _screen("\n".join(parts) or None, full, room)
+        return _screen(facet, "\n".join(parts) or None, full, room)
     if facet is Facet.result:
         result = f"{messages.RESULT}: {clean(procedure.result)}" if procedure.result else None
-        return _screen(result, full, room)
+        return _screen(facet, result, full, room)
     if facet is Facet.online_submission:
-        return _screen(_online(procedure, profile), full, room)
+        return _screen(facet, _online(procedure, profile), full, room)
     raise ValueError(facet)
 
 
@@ -440,10 +446,10 @@ def answer(
     """The whole answer: which procedure (its full name once), each asked facet, the source."""
     name = _shorten(clean(procedure.name), 240) if first_mention else short_name(procedure.name)
     heading = messages.procedure_heading(name, procedure.code)
-    source = messages.source_line(procedure.code, profile)
-    room = max(FIRST_MESSAGE_CHARS - len(heading) - len(source) - 4, 400)
+    source = messages.source_line(procedure.code, procedure.source, profile)
+    room = max((FIRST_MESSAGE_CHARS - len(heading) - len(source) - 4) // len(facets), 300)
     bodies = []
-    more = False
+    more: Facet | None = None
     for facet in facets:
         part = facet_answer(procedure, facet, profile, today, place, full, room)
         if part is None:

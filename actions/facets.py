@@ -36,8 +36,8 @@ INTENT_FACETS: dict[str, Facet] = {
 
 
 # Words that ask for a facet, as citizens type them; each also matches typed without
-# diacritics when the whole message is, except the few that are other words without their
-# marks ("phí"/"phi nông nghiệp", "tiền"/"đầu tiên"). "online" is a way of doing it, not a
+# diacritics when the whole message is, except "phí", which is "phi nông nghiệp" without
+# its mark. Money alone is not a fee ("phạt tiền"). "online" is a way of doing it, not a
 # question of its own, unless nothing else is asked ("làm online thì mất phí bao nhiêu").
 FACET_CUES: dict[Facet, tuple[str, ...]] = {
     Facet.fee: (
@@ -157,7 +157,7 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "onl",
     ),
 }
-_MARKED_ONLY = frozenset({"tiền", "phí"})
+_MARKED_ONLY = frozenset({"phí"})
 FACET_CUES[Facet.fee] += tuple(_MARKED_ONLY)
 
 

@@ -1,10 +1,12 @@
 """The grounding audit: compose every facet's answer for every procedure and check it
 against the record it came from (``tthc kb audit-answers``).
 
-The checks read the record's raw text with their own simple patterns, not with the parser
-that structured it, so that a parser mistake shows up here instead of hiding behind itself:
+The checks read the record's text with their own simple patterns, not with the parser that
+structured it, and never read what the parser added (a recovered unit, fee items), so that
+a parser mistake shows up here instead of hiding behind itself:
 
-- every amount and duration the answer states occurs in the record's own text;
+- every amount, duration and date the answer states occurs in the record's own text, as
+  whole words, and a duration not inside a date ("ngày 01 tháng 8" is not "1 tháng");
 - a fee answer names an amount whenever a channel's fee text does (unless every rate has
   ended), and never calls free a channel whose text names an amount or a fee regulation;
 - a time answer gives each number with its unit, or says the record does not state it;
@@ -28,15 +30,16 @@ from vntext.normalization import fold_diacritics
 
 _AMOUNT = re.compile(r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(triệu\s*)?(?:đồng|VNĐ|VND|đ\b)")
 _RAW_AMOUNT = re.compile(
-    r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(triệu|nghìn|ngàn)?\s*"
+    r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(triệu|nghìn|ngàn)?\s*(?:/\s*[^\W\d_]{1,10}\s*)?"
     r"(?:Việt Nam Đồng|VNĐ|VND|vnđ|vnd|đồng|Đồng|đ(?![^\W\d_])|Đ(?![^\W\d_]))"
 )
 _UNITS = r"(?:ngày làm việc|ngày|giờ làm việc|giờ|tháng|năm|tuần|phút)"
-_DURATION = re.compile(rf"(?<![\d.,/])(\d+)\s*{_UNITS}", re.IGNORECASE)
+_DURATION = re.compile(rf"(?<![\w.,/])(\d+)\s*{_UNITS}", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\d.,/:])\d+(?:[.,]\d+)*(?![\d/])")
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 _RULE = re.compile(
-    r"Thông tư|Nghị định|Nghị quyết|Quyết định|Hội đồng nhân dân|HĐND|\d+/\d{4}/[A-ZĐ]"
+    r"Thông tư|Nghị định|Nghị quyết|Quyết định|Hội đồng nhân dân|HĐND|Ủy ban nhân dân|UBND"
+    r"|\d+/\d{4}/[A-ZĐ]"
     r"|theo quy định|Biểu (?:phí|mức)|mức thu",
 )
 _MULTIPLIERS = {"triệu": 1_000_000, "nghìn": 1_000, "ngàn": 1_000}
@@ -61,6 +64,7 @@ class AuditReport:
     CHECKS = (
         "amount not in the record",
         "duration not in the record",
+        "date not in the record",
         "fee answer without the record's amount",
         "called free although the record names an amount or a fee regulation",
         "time without a unit",
@@ -98,7 +102,7 @@ def _record_text(procedure: ProcedureOut) -> str:
     parts += procedure.steps
     parts += [procedure.implementing_agency, procedure.submission_address]
     for channel in procedure.channels:
-        parts += [channel.fee, channel.processing_time, channel.description, channel.time_unit]
+        parts += [channel.fee, channel.processing_time, channel.description]
     for document in procedure.documents:
         parts += [document.name, document.template, document.copies, document.group]
     parts += [f"{b.number or ''} {b.title}" for b in procedure.legal_bases]
@@ -109,30 +113,52 @@ def _record_amounts(text: str) -> set[int]:
     return {_value(m.group(1), m.group(2)) for m in _RAW_AMOUNT.finditer(text)}
 
 
+_WORDY_DATE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", re.IGNORECASE)
+
+
 def _comparable(text: str) -> str:
-    folded = fold_diacritics(text).lower()
+    """Folded, single-spaced, leading zeros dropped, dates written in words blanked out."""
+    folded = fold_diacritics(_WORDY_DATE.sub(" ", text)).lower()
+    folded = re.sub(r"\((\d+)\)", r"\1", folded)  # "một (01) ngày" says "1 ngày"
+    folded = re.sub(r"(\d)\s*\([a-z ]{1,12}\)", r"\1", folded)  # so does "01 (một) ngày"
     return re.sub(r"\b0+(?=\d)", "", re.sub(r"\s+", " ", folded))
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def _dates(text: str) -> set[tuple[int, ...]]:
+    """Every full date, "31/12/2026" or "ngày 31 tháng 12 năm 2026", as (day, month, year)."""
+    found = {tuple(int(part) for part in m.group(0).split("/")) for m in _DATE.finditer(text)}
+    for match in _WORDY_DATE.finditer(text):
+        numbers = tuple(int(n) for n in _NUMBERS.findall(match.group(0)))
+        if len(numbers) == 3:
+            found.add(numbers)
+    return found
 
 
 def _names_amount(fee_text: str | None) -> bool:
     return bool(fee_text) and any(a >= 1000 for a in _record_amounts(fee_text or ""))
 
 
+_FIGURE = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d{4,}")
+
+
 def _names_rule(fee_text: str | None) -> bool:
-    return bool(fee_text) and _RULE.search(fee_text or "") is not None
+    """A regulation, or a figure that may be a price even without a currency word."""
+    text = _DATE.sub("", fee_text or "")
+    return _RULE.search(text) is not None or _FIGURE.search(text) is not None
 
 
 def _check_fee(report: AuditReport, procedure: ProcedureOut, body: str) -> None:
+    if messages.RATES_ENDED in body:
+        report.counts["noted: every rate of a channel has ended"] += 1
     stated = {_value(m.group(1), m.group(2)) for m in _AMOUNT.finditer(body)}
     named = any(_names_amount(channel.fee) for channel in procedure.channels)
     if named and not stated:
-        if "hết thời hạn áp dụng" in body:
-            report.counts["noted: every rate of a channel has ended"] += 1
-        else:
-            report.flag(
-                "fee answer without the record's amount",
-                Finding(procedure.code, "fee", body[:300]),
-            )
+        report.flag(
+            "fee answer without the record's amount", Finding(procedure.code, "fee", body[:300])
+        )
     if messages.FREE in body:
         for channel in procedure.channels:
             priced = _names_amount(channel.fee) or _names_rule(channel.fee)
@@ -173,11 +199,19 @@ class _Record:
 
     amounts: set[int]
     comparable: str
+    dates: set[tuple[int, ...]]
 
     @classmethod
     def of(cls, procedure: ProcedureOut) -> _Record:
         text = _record_text(procedure)
-        return cls(amounts=_record_amounts(text), comparable=_comparable(text))
+        return cls(amounts=_record_amounts(text), comparable=_comparable(text), dates=_dates(text))
+
+    def says(self, phrase: str) -> bool:
+        """Whether the record writes this phrase as whole words."""
+        return (
+            re.search(rf"(?<![\w.,/]){re.escape(_comparable(phrase))}(?!\w)", self.comparable)
+            is not None
+        )
 
 
 def _check_grounding(
@@ -188,8 +222,10 @@ def _check_grounding(
             report.flag(
                 "amount not in the record", Finding(procedure.code, facet.value, match.group(0))
             )
-    for match in _DURATION.finditer(text):
-        if _comparable(match.group(0)) not in record.comparable:
+    for when in _dates(text) - record.dates:
+        report.flag("date not in the record", Finding(procedure.code, facet.value, str(when)))
+    for match in _DURATION.finditer(_WORDY_DATE.sub(" ", text)):
+        if not record.says(match.group(0)):
             report.flag(
                 "duration not in the record", Finding(procedure.code, facet.value, match.group(0))
             )
@@ -205,8 +241,11 @@ def audit(
         record = _Record.of(procedure)
         for facet in Facet:
             text = answer(procedure, [facet], profile, today).text
+            full = answer(procedure, [facet], profile, today, full=True).text
             report.answers += 1
             _check_grounding(report, procedure, facet, text, record)
+            if full != text:
+                _check_grounding(report, procedure, facet, full, record)
             part = facet_answer(procedure, facet, profile, today)
             if part is None:
                 continue

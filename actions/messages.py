@@ -70,7 +70,13 @@ def procedure_heading(name: str, code: str) -> str:
     return f"{name} (mã {code})"
 
 
-def source_line(code: str, profile: DeploymentProfile) -> str:
+def source_line(code: str, source: str, profile: DeploymentProfile) -> str:
+    """Where the record came from: the national portal (imported, or the seed written from
+    it), the province's catalogue, or the province's own edit."""
+    if source == "manual":
+        return f"Nguồn: cơ sở dữ liệu thủ tục của tỉnh {profile.province} (mã {code})."
+    if source == "catalogue":
+        return f"Nguồn: danh mục thủ tục hành chính của tỉnh {profile.province} (mã {code})."
     return f"Nguồn: Cổng Dịch vụ công quốc gia (mã {code})."
 
 
@@ -92,7 +98,7 @@ def when(channel_labels: list[str]) -> str:
 COUNCIL_SETS_FEE = "Mức cụ thể do Hội đồng nhân dân cấp tỉnh quy định, có thể khác theo tỉnh."
 
 
-FREE = "không thu phí, lệ phí (Cổng ghi “Miễn phí”)"
+FREE = "không thu phí, lệ phí"
 FREE_FOR_NOW = "miễn phí"
 TIME_WITHOUT_UNIT = (
     "Cổng Dịch vụ công không ghi rõ thời hạn giải quyết của thủ tục này (chỉ có con số, "
@@ -116,10 +122,20 @@ def applies(period: str) -> str:
     return f"áp dụng {period}"
 
 
-def fee_rates_expired() -> str:
+RATES_ENDED = "các mức có thời hạn mà Cổng ghi đã hết hạn áp dụng"
+
+
+def rates_ended(text: str) -> str:
+    return f"{RATES_ENDED}. Cổng ghi: “{text}”. Anh/chị hỏi nơi tiếp nhận hồ sơ mức thu hiện hành."
+
+
+UNIT_FROM_TEXT = "(đơn vị theo nội dung thủ tục; ô thời hạn trên Cổng chỉ ghi số)"
+
+
+def fee_as_written(text: str) -> str:
     return (
-        "các mức phí ghi trên Cổng đã hết thời hạn áp dụng; anh/chị hỏi nơi tiếp nhận hồ sơ "
-        "mức thu hiện hành"
+        f"Cổng ghi: “{text}”. Tôi chưa đọc được mức thu rõ ràng từ đó, anh/chị hỏi nơi tiếp "
+        "nhận hồ sơ để biết chính xác."
     )
 
 
@@ -174,7 +190,7 @@ def more_documents(rest: int, cases: list[str]) -> str:
 
 def documents_case(group: str) -> str:
     """A case's title: the portal's own ("Trường hợp ủy quyền…"), or "Trường hợp" added."""
-    group = group.rstrip(" :")
+    group = group.rstrip(" :") or DOCUMENTS.rstrip(":")
     if group.lower().startswith(("trường hợp", "đối với", "nếu", "lưu ý", "giấy tờ", "hồ sơ")):
         return f"{group}:"
     return f"Trường hợp {group[0].lower()}{group[1:]}:"

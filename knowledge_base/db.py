@@ -33,7 +33,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def upgrade_database(url: str) -> None:
+def upgrade_database(url: str, revision: str = "head") -> None:
     """Bring the schema to the latest Alembic revision (idempotent; run at every start)."""
     from alembic import command
     from alembic.config import Config
@@ -41,4 +41,4 @@ def upgrade_database(url: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["url"] = url
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -110,9 +120,11 @@ class SubmissionChannel(Base):
     fee: Mapped[str | None] = mapped_column(Text)
     fee_vnd: Mapped[int | None] = mapped_column(Integer)
     fee_kind: Mapped[str | None] = mapped_column(String(16))
-    fee_items: Mapped[list[dict]] = mapped_column(JSON, default=list)
-    fee_remarks: Mapped[list[dict]] = mapped_column(JSON, default=list)
-    fee_references: Mapped[list[str]] = mapped_column(JSON, default=list)
+    fee_items: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    fee_remarks: Mapped[list[dict]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    fee_references: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     description: Mapped[str | None] = mapped_column(Text)
     procedure: Mapped[Procedure] = relationship(back_populates="channels")
 

@@ -12,6 +12,14 @@ import re
 UNITS: tuple[str, ...] = ("ngày làm việc", "ngày", "giờ làm việc", "giờ", "tháng", "năm", "tuần")
 _UNIT = "|".join(re.escape(unit) for unit in UNITS)
 _BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_LIMIT_CUE = (
+    r"(?:trong (?:thời hạn |vòng |thời gian )?|thời hạn(?: giải quyết)?(?: là)? |không quá "
+    r"|chậm nhất(?: là)? )"
+)
+TIME_LIMIT = re.compile(
+    rf"\b{_LIMIT_CUE}\s*0*(\d+)\s*(?:\([^)]{{1,12}}\)\s*)?({_UNIT})\b", re.IGNORECASE
+)
+"""A time limit as the record's prose writes it: "trong thời hạn 05 ngày làm việc"."""
 
 
 def is_bare_number(text: str | None) -> bool:
@@ -20,11 +28,19 @@ def is_bare_number(text: str | None) -> bool:
 
 
 def recover_unit(number: float, texts: list[str]) -> str | None:
-    """The unit the record's own text gives this number, if exactly one unit is used."""
+    """The unit the record's own time limits give this number, if exactly one unit is used.
+
+    Only a time limit counts ("trong thời hạn 05 ngày làm việc", "không quá 3 ngày"), never
+    any number with a unit ("ngày 01 tháng 8" is a date, "01 năm một lần" a frequency).
+    """
     if number != int(number):
         return None
-    pattern = re.compile(rf"(?<![\d.,/])0*{int(number)}\s*\(?[^\W\d_ ]*\)?\s*({_UNIT})\b", re.I)
-    found = {match.group(1).lower() for text in texts for match in pattern.finditer(text)}
+    found = {
+        match.group(2).lower()
+        for text in texts
+        for match in TIME_LIMIT.finditer(text)
+        if int(match.group(1)) == int(number)
+    }
     if "ngày làm việc" in found:
         found.discard("ngày")
     if "giờ làm việc" in found:

@@ -24,35 +24,37 @@ class FeeKind(str, Enum):
     """No amount, but the record names what sets it (a circular, the provincial council)."""
     free = "free"
     """Free, and nothing in the record names an amount or a fee regulation."""
+    unclear = "unclear"
+    """Something else is written (a foreign currency, a figure without a currency): quoted."""
     not_stated = "not_stated"
+    """The record has no fee for this channel."""
 
 
-class FeeItem(BaseModel):
+class Period(BaseModel):
+    """When a rate holds, as the record writes it; open at either end."""
+
+    valid_from: date | None = None
+    valid_until: date | None = Field(None, description="Last day it applies")
+
+    def has_ended(self, day: date) -> bool:
+        return self.valid_until is not None and day > self.valid_until
+
+    def applies_on(self, day: date) -> bool:
+        return not self.has_ended(day) and (self.valid_from is None or day >= self.valid_from)
+
+
+class FeeItem(Period):
     """One amount of a fee: "135.000 đồng/lần" for "Lệ phí cấp giấy phép lái xe"."""
 
     amount_vnd: int = Field(ge=0)
     per: str | None = Field(None, description="What it is charged per: lần, bản, hồ sơ, …")
     case: str | None = Field(None, description="What or whom the amount is for, as written")
-    valid_from: date | None = None
-    valid_until: date | None = Field(None, description="Last day the amount applies")
-
-    def applies_on(self, day: date) -> bool:
-        if self.valid_until is not None and day > self.valid_until:
-            return False
-        return self.valid_from is None or day >= self.valid_from
 
 
-class FeeRemark(BaseModel):
+class FeeRemark(Period):
     """A time-limited change written without an amount ("bằng 50% mức phí nêu trên")."""
 
     text: str
-    valid_from: date | None = None
-    valid_until: date | None = None
-
-    def applies_on(self, day: date) -> bool:
-        if self.valid_until is not None and day > self.valid_until:
-            return False
-        return self.valid_from is None or day >= self.valid_from
 
 
 class Fee(BaseModel):
@@ -67,8 +69,9 @@ class Fee(BaseModel):
 _CURRENCY = r"(?:Việt Nam Đồng|VNĐ|VND|vnđ|vnd|đồng|Đồng|đ(?![^\W\d_])|Đ(?![^\W\d_]))"
 _AMOUNT = re.compile(
     r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*"
-    r"(triệu|nghìn|ngàn)?\s*" + _CURRENCY
+    r"(triệu|nghìn|ngàn)?\s*(?:/\s*([^\W\d_]{1,10})\s*)?" + _CURRENCY
 )
+"""An amount with its currency, also "15000000/lần Đồng" (what it is per before the word)."""
 _MULTIPLIERS = {"triệu": 1_000_000, "nghìn": 1_000, "ngàn": 1_000}
 _PER = re.compile(r"\s*/\s*(?:0?1\s+)?([^\s/,.;:()]+(?:[ -][^\s/,.;:()]+){0,2})")
 _PER_STOP = frozenset({"đối", "theo", "kể", "áp", "từ", "và", "riêng", "trường", "nếu", "đến"})
@@ -81,11 +84,15 @@ _UNTIL = re.compile(rf"đến\s+(?:hết\s+)?(?:ngày\s+)?(?:{_DATE}|{_WORDY_DAT
 _FROM = re.compile(rf"\btừ\s+(?:ngày\s+)?(?:{_DATE}|{_WORDY_DATE})", re.IGNORECASE)
 # A document's own date ("Thông tư số 64/2025/TT-BTC ngày 30/6/2025") is not a period.
 _DOCUMENT_NUMBER = re.compile(r"\d+(?:\.\d+)?/(?:(?:19|20)\d\d/)?[A-ZĐ]+(?:[-–][A-ZĐ]+)+")
-_FREE_PERIOD = re.compile(r"[Mm]iễn (?:phí|lệ phí|thu)[^.;()]{0,20}?\bt(?:ừ|u) ngày")
+_FREE_PERIOD = re.compile(r"[Mm]iễn(?: phí| lệ phí| thu)?[^.;()]{0,20}?\btừ ngày")
 _REGULATION = re.compile(
     r"Thông tư|Nghị định|Nghị quyết|Quyết định|Luật|Hội đồng nhân dân|HĐND|Bộ Tài chính"
-    r"|theo quy định|quy định của|quy định tại|mức thu|[Bb]iểu (?:phí|mức)",
+    r"|Ủy ban nhân dân|UBND|theo quy định|quy định của|quy định tại|mức thu|[Bb]iểu (?:phí|mức)",
 )
+_FREE_WORDS = frozenset(
+    {"miễn phí", "miễn", "miễn lệ phí", "không", "không thu", "không thu phí", "không thu lệ phí"}
+)
+_ZERO = re.compile(rf"0\s*{_CURRENCY}?")
 _NOTHING_NOTES = frozenset(
     {"không", "không có", "không quy định", "không thu", "miễn phí", "miễn lệ phí", "không thu phí"}
 )
@@ -140,16 +147,20 @@ def _period(text: str) -> tuple[date | None, date | None]:
     return (_date(start) if start else None, _date(until) if until else None)
 
 
-def _per(text: str, end: int) -> str | None:
+def _per(text: str, end: int) -> tuple[str | None, int]:
+    """What the amount is charged per ("/01 Giấy chứng nhận" -> "giấy chứng nhận"), and
+    where that ends."""
     match = _PER.match(text, end)
     if match is None:
-        return None
+        return None, end
     words: list[str] = []
+    position = match.start(1)
     for word in match.group(1).split():
         if word.casefold() in _PER_STOP:
             break
         words.append(word)
-    return " ".join(words).lower() or None
+        position = text.index(word, position) + len(word)
+    return (" ".join(words).lower() or None), (position if words else end)
 
 
 _CASE_NOISE = re.compile(r"^(?:áp dụng\s*)?(?:mức (?:phí|thu|lệ phí)\s*)?(?:là\s*)?", re.I)
@@ -157,7 +168,8 @@ _CASE_NOISE = re.compile(r"^(?:áp dụng\s*)?(?:mức (?:phí|thu|lệ phí)\s*
 
 def _case(text: str, left: int, start: int) -> str | None:
     """What the amount is for: the words of its clause before it ("Lệ phí cấp GPLX:")."""
-    case = text[left:start].strip(" :,-–+(").strip()
+    case = _FROM.sub("", _UNTIL.sub("", text[left:start]))
+    case = case.strip(" :,-–+(").strip()
     case = re.sub(r"\s*(?:là|:|bằng|mức)\s*$", "", case).strip(" :,")
     case = _CASE_NOISE.sub("", case).strip(" :,")
     if not case or len(case) < 3 or not any(ch.isalpha() for ch in case):
@@ -173,27 +185,57 @@ def references(text: str) -> list[str]:
     return found
 
 
-def _items(text: str) -> list[FeeItem]:
+_TRAILING_CASE = re.compile(r"\s*\(?\s*((?:đối với|áp dụng (?:cho|đối với)|cho|với) [^;()]{3,100})")
+_BETWEEN = re.compile(r",\s|\svà\s|\shoặc\s")
+_OPENING = re.compile(r"\(")
+_WAIVER = re.compile(r"\b(?:[Mm]iễn|[Gg]iảm)\b|\d\s*%")
+
+
+def _items(text: str, note_start: int) -> list[FeeItem]:
+    """Each amount with what its own stretch of text says: per what, for whom, until when.
+
+    An amount's stretch runs from the end of the amount before it (or its clause's start)
+    to the last comma before the next amount: "50.000 đồng đến 31/12/2025, từ 01/01/2026 là
+    100.000 đồng" gives each rate its own date.
+    """
+    matches = [
+        m for m in _AMOUNT.finditer(text) if _amount_value(m.group(1), m.group(2)) >= _MIN_PLAUSIBLE
+    ]
     items: list[FeeItem] = []
-    previous_end = 0
-    for match in _AMOUNT.finditer(text):
-        amount = _amount_value(match.group(1), match.group(2))
-        if amount < _MIN_PLAUSIBLE:
-            continue
+    left_bound = 0
+    for index, match in enumerate(matches):
         left, right = _clause(text, match.start(), match.end())
-        # "lý thuyết 100.000 đồng, thực hành: 350.000 đồng": a case starts after the last amount.
-        left = max(left, previous_end)
-        previous_end = match.end()
+        left = max(left, left_bound, note_start if match.start() >= note_start else 0)
+        if index + 1 < len(matches) and matches[index + 1].start() < right:
+            # A bracket holding the next amount describes that one; else the last comma.
+            following = matches[index + 1].start()
+            opening = _OPENING.search(text, match.end(), following)
+            cuts = [m.start() for m in _BETWEEN.finditer(text, match.end(), following)]
+            right = opening.start() if opening else (cuts[-1] if cuts else following)
+        left_bound = right
         valid_from, valid_until = _period(text[left:right])
+        if _WAIVER.search(text, match.end(), right):
+            # "250.000 đồng (miễn từ 07/4 đến 30/6/2026)": the period is the waiver's.
+            valid_from = valid_until = None
+        case = _case(text, left, match.start())
+        per, per_end = _per(text, match.end())
+        per = per or match.group(3)
+        trailing = _TRAILING_CASE.match(text, per_end, right)
+        if trailing:
+            after = trailing.group(1).strip(" ,.;")
+            case = f"{case} ({after})" if case else after
         item = FeeItem(
-            amount_vnd=amount,
-            per=_per(text, match.end()),
-            case=_case(text, left, match.start()),
+            amount_vnd=_amount_value(match.group(1), match.group(2)),
+            per=per,
+            case=case,
             valid_from=valid_from,
             valid_until=valid_until,
         )
-        if not any(_same(item, kept) for kept in items):
+        same = [kept for kept in items if _same(item, kept)]
+        if not same:
             items.append(item)
+        elif not (same[0].per or same[0].case) and (item.per or item.case):
+            items[items.index(same[0])] = item  # the note says it better than the cell
     return items
 
 
@@ -224,10 +266,11 @@ def _remarks(note: str) -> list[FeeRemark]:
     remarks = []
     for match in _PERCENT.finditer(note):
         left, right = _clause(note, match.start(), match.end())
+        left = max(left, note.rfind("(", 0, match.start()) + 1)
         clause = note[left:right]
         valid_from, valid_until = _period(clause)
-        if valid_until is None and valid_from is None:
-            continue
+        if (valid_until is None and valid_from is None) or _AMOUNT.search(clause):
+            continue  # a clause with an amount is an item of its own
         text = _DOCUMENT_TAIL.sub("", clause).strip(" ,.;()")
         if len(text) > 200:
             text = text[:199].rsplit(" ", 1)[0] + "…"
@@ -242,12 +285,23 @@ _DOCUMENT_TAIL = re.compile(
 
 
 def split_fee_text(text: str) -> tuple[str, str | None]:
-    """The head of a fee cell and its bracketed note, if any."""
-    head, bracket, rest = text.partition("(")
-    if not bracket:
-        return text.strip(), None
-    note = rest[:-1] if rest.endswith(")") else rest
-    return head.strip(), note.strip() or None
+    """The head of a fee cell and the note in its closing brackets, if it ends with one."""
+    text = text.strip()
+    if not text.endswith(")"):
+        return text, None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[:index].strip(), text[index + 1 : -1].strip() or None
+    return text, None  # unbalanced: no note to speak of
+
+
+def _says_free(head: str, note: str | None) -> bool:
+    words = head.strip(" .;:-").casefold()
+    free_head = words in _FREE_WORDS or _ZERO.fullmatch(words) is not None
+    note_says_nothing = note is None or note.strip(" .-()").casefold() in _NOTHING_NOTES
+    return free_head and note_says_nothing
 
 
 def parse_fee(text: str | None) -> Fee:
@@ -255,28 +309,15 @@ def parse_fee(text: str | None) -> Fee:
     if text is None or not text.strip():
         return Fee(kind=FeeKind.not_stated)
     head, note = split_fee_text(text)
-    items = _items(head)
-    note_items = _items(note) if note else []
-    if note_items:
-        # "70,000 VNĐ (70.000 đồng/Giấy chứng nhận)": the note says the same, better.
-        items = [item for item in items if item.amount_vnd not in _amounts(note_items)]
-        items += note_items
-    items += _free_periods(text)
-    if items:
-        return Fee(
-            kind=FeeKind.amounts,
-            items=items,
-            remarks=_remarks(note or ""),
-            references=references(note or ""),
-        )
+    note_start = len(text) if note is None else text.rindex(note)
+    items = _items(text, note_start) + _free_periods(text)
     named = references(text)
-    note_says_nothing = note is None or note.strip(" .-").casefold() in _NOTHING_NOTES
-    if named or (not note_says_nothing and _REGULATION.search(note or "")):
+    if items:
+        return Fee(kind=FeeKind.amounts, items=items, remarks=_remarks(text), references=named)
+    if named or (note and _REGULATION.search(note)) or _REGULATION.search(head):
         return Fee(kind=FeeKind.regulation, references=named)
-    if head.casefold().startswith(("miễn", "không")):
+    if _says_free(head, note):
         return Fee(kind=FeeKind.free)
-    return Fee(kind=FeeKind.not_stated)
-
-
-def _amounts(items: list[FeeItem]) -> set[int]:
-    return {item.amount_vnd for item in items}
+    if _AMOUNT.search(text):
+        return Fee(kind=FeeKind.not_stated)  # only the portal's "100 VNĐ" thousands bug
+    return Fee(kind=FeeKind.unclear)

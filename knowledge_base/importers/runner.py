@@ -19,9 +19,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base import schemas, store
-from knowledge_base.facts.structure import structure
 from knowledge_base.importers import catalogue, dichvucong
 from knowledge_base.importers.errors import RecordError
+from knowledge_base.importers.structuring import structure
 
 BATCH_SIZE = 200
 ProgressCallback = Callable[[int, int], None]

@@ -40,6 +40,7 @@ def procedure(**changes: Any) -> ProcedureOut:
         "code": "1.001193",
         "name": "Thủ tục đăng ký khai sinh",
         "levels": ["Cấp xã"],
+        "source": "dichvucong",
         "updated_at": datetime.now(timezone.utc),
         "version": 1,
     }
@@ -244,7 +245,43 @@ def test_free_is_said_only_when_nothing_names_an_amount_or_a_rule() -> None:
     text = facet_text(
         procedure(channels=[channel("Trực tiếp", "Miễn phí (Không)")]), Facet.fee, profile()
     )
-    assert text == "Phí, lệ phí: không thu phí, lệ phí (Cổng ghi “Miễn phí”)"
+    assert text == "Phí, lệ phí: không thu phí, lệ phí"
+
+
+def test_a_fee_that_cannot_be_read_is_quoted_as_written() -> None:
+    fee = "10 USD (/lần)"
+    text = facet_text(procedure(channels=[channel("Trực tiếp", fee)]), Facet.fee, profile())
+    assert text is not None
+    assert "“10 USD (/lần)”" in text and "không thu" not in text
+
+
+def test_a_fee_some_channels_lack_is_said_with_its_channels() -> None:
+    channels = [channel("Trực tiếp", "50.000 đồng"), channel("Trực tuyến")]
+    text = facet_text(procedure(channels=channels), Facet.fee, profile())
+    assert text == "Phí, lệ phí: 50.000 đồng khi nộp trực tiếp."
+
+
+def test_a_rate_that_starts_later_says_from_when() -> None:
+    fee = "50.000 đồng đến hết ngày 31/12/2026, từ ngày 01/01/2027 là 100.000 đồng"
+    text = facet_text(procedure(channels=[channel("Trực tiếp", fee)]), Facet.fee, profile())
+    assert text is not None
+    assert "50.000 đồng (áp dụng đến hết ngày 31/12/2026)" in text
+    assert "100.000 đồng (áp dụng từ ngày 01/01/2027)" in text
+
+
+def test_a_unit_found_in_the_records_text_is_said_with_where_it_came_from() -> None:
+    recovered = SubmissionChannel(
+        channel="Trực tiếp", processing_time="5", time_unit="Ngày làm việc"
+    )
+    text = facet_text(procedure(channels=[recovered]), Facet.processing_time, profile())
+    assert text is not None and text.startswith("Thời hạn giải quyết: 5 ngày làm việc (đơn vị theo")
+
+
+def test_the_source_is_the_province_for_its_own_records() -> None:
+    own = full_procedure(source="manual")
+    assert answer(own, Facet.fee, profile()).endswith(
+        "Nguồn: cơ sở dữ liệu thủ tục của tỉnh Bắc Ninh (mã 1.001193)."
+    )
 
 
 def test_an_expired_rate_is_dropped_and_a_current_one_keeps_its_end_date() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from knowledge_base.facts.documents import stated_copies, strip_marker
 from knowledge_base.facts.durations import recover_unit
 from knowledge_base.facts.fees import COUNCIL, FeeKind, parse_fee
-from knowledge_base.facts.structure import structure
+from knowledge_base.importers.structuring import structure
 from knowledge_base.schemas import DossierDocument, ProcedureIn, SubmissionChannel
 
 # -- Fees --------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_structuring_a_record_counts_what_it_changed() -> None:
     )
     structured, done = structure(record)
     channel = structured.channels[0]
-    assert (channel.processing_time, channel.time_unit) == ("3 ngày làm việc", "Ngày làm việc")
+    assert (channel.processing_time, channel.time_unit) == ("3", "Ngày làm việc")
     assert channel.fee_kind is FeeKind.amounts
     assert structured.documents[0].name == "Đơn đề nghị" and structured.documents[0].copies is None
     assert set(done) == {
@@ -135,3 +135,54 @@ def test_structuring_a_record_counts_what_it_changed() -> None:
         ("documents.name", "list marker removed"),
         ("documents.copies", "zero counts dropped (not stated)"),
     }
+
+
+def test_each_rate_takes_the_period_written_beside_it() -> None:
+    fee = parse_fee("50.000 đồng đến 31/12/2025, từ 01/01/2026 là 100.000 đồng")
+    old, new = fee.items
+    assert (old.amount_vnd, old.valid_from, old.valid_until) == (50_000, None, date(2025, 12, 31))
+    assert (new.amount_vnd, new.valid_from, new.valid_until) == (100_000, date(2026, 1, 1), None)
+
+
+def test_a_bracket_holding_a_reduced_rate_gives_its_period_to_that_rate() -> None:
+    fee = parse_fee(
+        "70.000 đồng/thẻ (từ 01/7/2025 đến hết 31/12/2026 thu 50%, tức 35.000 đồng/thẻ)"
+    )
+    regular, reduced = fee.items
+    assert (regular.amount_vnd, regular.valid_until) == (70_000, None)
+    assert (reduced.amount_vnd, reduced.valid_until) == (35_000, date(2026, 12, 31))
+
+
+def test_whom_a_rate_is_for_may_follow_it() -> None:
+    fee = parse_fee("1.000.000 đồng/hồ sơ đối với tổ chức; 500.000 đồng/hồ sơ đối với cá nhân")
+    assert [(i.amount_vnd, i.per, i.case) for i in fee.items] == [
+        (1_000_000, "hồ sơ", "đối với tổ chức"),
+        (500_000, "hồ sơ", "đối với cá nhân"),
+    ]
+
+
+def test_a_period_in_the_note_belongs_to_the_cells_amount() -> None:
+    (item,) = parse_fee("135.000 đồng (áp dụng đến hết ngày 31/12/2025)").items
+    assert item.valid_until == date(2025, 12, 31)
+
+
+def test_what_is_neither_an_amount_a_rule_nor_free_is_unclear() -> None:
+    assert parse_fee("Miễn phí (Cho một loại hình: 8.000.000/lần)").kind is FeeKind.unclear
+    assert parse_fee("10 USD (/lần)").kind is FeeKind.unclear
+    assert parse_fee("Miễn phí (do Ủy ban nhân dân cấp tỉnh quy định.)").kind is FeeKind.regulation
+    assert parse_fee("0 Đồng").kind is FeeKind.free
+
+
+def test_a_date_or_a_frequency_is_not_a_time_limit() -> None:
+    assert recover_unit(1, ["Ban hành ngày 01 tháng 8 năm 2026"]) is None
+    assert recover_unit(1, ["Kiểm tra định kỳ (01 năm một lần)"]) is None
+    assert recover_unit(3, ["không quá 03 ngày làm việc"]) == "Ngày làm việc"
+
+
+def test_a_waiver_period_is_not_the_regular_rates_end() -> None:
+    fee = parse_fee(
+        "250,000 VNĐ (Miễn kể từ ngày 07/4/2026 đến 30/6/2026 theo Thông tư 40/2026/TT-BTC)"
+    )
+    regular, waiver = fee.items
+    assert (regular.amount_vnd, regular.valid_until) == (250_000, None)
+    assert (waiver.amount_vnd, waiver.valid_until) == (0, date(2026, 6, 30))

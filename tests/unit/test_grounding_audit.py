@@ -57,3 +57,21 @@ def test_a_long_first_documents_message_is_caught() -> None:
     report = checked(documents=many)
     assert report.counts["first documents message over 1,200 characters"] == 0
     assert report.longest_first_documents <= 1200
+
+
+def test_a_unit_taken_from_a_date_is_caught() -> None:
+    misread = SubmissionChannel(channel="Trực tiếp", processing_time="1", time_unit="Tháng")
+    report = checked(channels=[misread], steps=["Quyết định ban hành ngày 01 tháng 8 năm 2026."])
+    assert report.counts["duration not in the record"] >= 1
+
+
+def test_a_period_the_record_does_not_write_is_caught() -> None:
+    from datetime import date
+
+    wrong = SubmissionChannel(
+        channel="Trực tiếp",
+        fee="50.000 đồng (áp dụng đến hết ngày 31/12/2026)",
+        fee_kind=FeeKind.amounts,
+        fee_items=[FeeItem(amount_vnd=50_000, valid_until=date(2027, 12, 31))],
+    )
+    assert checked(channels=[wrong]).counts["date not in the record"] >= 1

@@ -16,12 +16,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+EMPTY = sa.text("'[]'")
+LISTS = ("fee_items", "fee_remarks", "fee_references")
+
+
 def upgrade() -> None:
+    """Rows stored before get empty lists and no kind: answers read their fee text until the
+    next import structures them."""
     with op.batch_alter_table("submission_channels") as batch:
         batch.add_column(sa.Column("fee_kind", sa.String(length=16), nullable=True))
-        batch.add_column(sa.Column("fee_items", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("fee_remarks", sa.JSON(), nullable=True))
-        batch.add_column(sa.Column("fee_references", sa.JSON(), nullable=True))
+        for name in LISTS:
+            batch.add_column(sa.Column(name, sa.JSON(), nullable=False, server_default=EMPTY))
 
 
 def downgrade() -> None:

@@ -1,4 +1,4 @@
-"""Facts a citizen is told, read from a procedure's text into structure at import.
+"""Structuring at import: a procedure's facts read from its text (``knowledge_base.facts``).
 
 ``structure`` is applied to every imported or seeded procedure before it is stored, so
 that answers quote structured facts (an amount, a unit) and never re-read raw cells. Each
@@ -22,7 +22,7 @@ def structure(procedure: ProcedureIn) -> tuple[ProcedureIn, list[Normalisation]]
     channels = []
     own_text = [*procedure.steps, procedure.conditions or ""]
     for channel in procedure.channels:
-        update: dict = {}
+        update: dict[str, object] = {}
         if channel.fee_kind is None:
             fee = parse_fee(channel.fee)
             update.update(
@@ -40,15 +40,13 @@ def structure(procedure: ProcedureIn) -> tuple[ProcedureIn, list[Normalisation]]
                 done.append(("channels.fee", "several amounts read as items"))
             if any(item.valid_until for item in fee.items) or fee.remarks:
                 done.append(("channels.fee", "amount with a validity period"))
-        if channel.time_unit is None and is_bare_number(channel.processing_time):
-            number = float(channel.processing_time.replace(",", "."))  # type: ignore[union-attr]
+        time = channel.processing_time
+        if channel.time_unit is None and time is not None and is_bare_number(time):
+            number = float(time.replace(",", "."))
             unit = recover_unit(number, [*own_text, channel.description or ""])
             if unit:
-                update.update(
-                    processing_time=f"{channel.processing_time} {unit.lower()}",
-                    processing_days=number,
-                    time_unit=unit,
-                )
+                # The cell stays as the portal wrote it; the unit says where it came from.
+                update.update(processing_days=number, time_unit=unit)
                 done.append(("channels.processing_time", "unit recovered from the record's text"))
             else:
                 done.append(("channels.processing_time", "number without a unit: not stated"))
