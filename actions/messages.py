@@ -98,7 +98,7 @@ def when(channel_labels: list[str]) -> str:
 COUNCIL_SETS_FEE = "Mức cụ thể do Hội đồng nhân dân cấp tỉnh quy định, có thể khác theo tỉnh."
 
 
-FREE = "không thu phí, lệ phí"
+FREE = "miễn phí, không thu phí hay lệ phí"
 FREE_FOR_NOW = "miễn phí"
 TIME_WITHOUT_UNIT = (
     "Cổng Dịch vụ công không ghi rõ thời hạn giải quyết của thủ tục này (chỉ có con số, "

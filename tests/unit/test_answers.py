@@ -245,7 +245,7 @@ def test_free_is_said_only_when_nothing_names_an_amount_or_a_rule() -> None:
     text = facet_text(
         procedure(channels=[channel("Trực tiếp", "Miễn phí (Không)")]), Facet.fee, profile()
     )
-    assert text == "Phí, lệ phí: không thu phí, lệ phí"
+    assert text == "Phí, lệ phí: miễn phí, không thu phí hay lệ phí"
 
 
 def test_a_fee_that_cannot_be_read_is_quoted_as_written() -> None:
