@@ -208,7 +208,9 @@ class ActionAnswerProcedure(ServiceAction):
             buttons.append({"title": title, "payload": f"/{SHOW_MORE}{entities}"})
         if procedure.portal_url:
             buttons.append({"title": messages.SOURCE_BUTTON, "payload": procedure.portal_url})
-        _say(dispatcher, reply.text, buttons)
+        for part in reply.messages[:-1]:
+            _say(dispatcher, part)
+        _say(dispatcher, reply.messages[-1], buttons)
         # Machine-readable: which procedure and facet the answer came from. The widget shows
         # its feedback buttons under such answers; REST integrators can link the record.
         dispatcher.utter_message(

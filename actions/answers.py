@@ -55,6 +55,8 @@ class Answer:
 
     text: str
     more: Facet | None = None
+    messages: tuple[str, ...] = ()
+    """The text as chat messages: one per asked facet, each within one screen."""
 
 
 # -- names ------------------------------------------------------------------------------
@@ -447,7 +449,7 @@ def answer(
     name = _shorten(clean(procedure.name), 240) if first_mention else short_name(procedure.name)
     heading = messages.procedure_heading(name, procedure.code)
     source = messages.source_line(procedure.code, procedure.source, profile)
-    room = max((FIRST_MESSAGE_CHARS - len(heading) - len(source) - 4) // len(facets), 300)
+    room = max(FIRST_MESSAGE_CHARS - len(heading) - len(source) - 4, 400)
     bodies = []
     more: Facet | None = None
     for facet in facets:
@@ -457,4 +459,8 @@ def answer(
         else:
             bodies.append(part.text)
             more = more or part.more
-    return Answer("\n\n".join([heading, *bodies, source]), more=more)
+    # Several facets go one to a message, the name with the first and the source with the
+    # last, so that each message stays within a screen.
+    parts = [f"{heading}\n\n{bodies[0]}", *bodies[1:]]
+    parts[-1] = f"{parts[-1]}\n\n{source}"
+    return Answer("\n\n".join([heading, *bodies, source]), more=more, messages=tuple(parts))

@@ -336,11 +336,15 @@ def test_a_time_without_its_unit_is_said_to_be_not_stated() -> None:
 # -- Several facets in one message -------------------------------------------------------
 
 
-def test_a_message_asking_fee_and_time_gets_both() -> None:
+def test_a_message_asking_fee_and_time_gets_both_one_to_a_message() -> None:
     channels = [channel("Trực tiếp", "50.000 đồng", "5 ngày làm việc")]
-    text = answer(procedure(channels=channels), [Facet.fee, Facet.processing_time], profile())
-    assert "Phí, lệ phí: 50.000 đồng" in text
-    assert "Thời hạn giải quyết: 5 ngày làm việc" in text
+    both = compose(
+        procedure(channels=channels), [Facet.fee, Facet.processing_time], profile(), TODAY
+    )
+    first, second = both.messages
+    assert first == "Thủ tục đăng ký khai sinh (mã 1.001193)\n\nPhí, lệ phí: 50.000 đồng"
+    assert second.startswith("Thời hạn giải quyết: 5 ngày làm việc")
+    assert second.endswith("(mã 1.001193).")
 
 
 # -- Every answer names the procedure and its source -------------------------------------
