@@ -36,6 +36,8 @@ def structure(procedure: ProcedureIn) -> tuple[ProcedureIn, list[Normalisation]]
                 done.append(("channels.fee", "'Miễn phí' cell whose note names amounts"))
             elif said_free and fee.kind is FeeKind.regulation:
                 done.append(("channels.fee", "'Miễn phí' cell whose note names a regulation"))
+            if fee.kind is FeeKind.unclear:
+                done.append(("channels.fee", "not readable as amounts, a rule or free: quoted"))
             if fee.kind is FeeKind.amounts and len(fee.items) > 1:
                 done.append(("channels.fee", "several amounts read as items"))
             if any(item.valid_until for item in fee.items) or fee.remarks:
