@@ -251,7 +251,7 @@ def import_path(
 ) -> ImportReport:
     """Import one file into the knowledge base and report what happened.
 
-    Every procedure goes through ``facts.structure`` first; seed and manually edited
+    Every procedure goes through ``structuring.structure`` first; seed and manually edited
     records are kept unless ``overwrite_curated``.
     """
     if not path.is_file():
