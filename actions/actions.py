@@ -23,11 +23,17 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions import messages
-from actions.answers import answer
+from actions.answers import answer, facet_answer
 from actions.deployment import DeploymentProfile
 from actions.dossier_status import DossierStatusProvider, find_receipt_code, looks_like_a_code
 from actions.facets import INTENT_FACETS, Facet, asked_facets
-from actions.procedure_resolver import Outcome, Resolution, Searcher, resolve
+from actions.procedure_resolver import (
+    Outcome,
+    Resolution,
+    Searcher,
+    find_procedure_code,
+    resolve,
+)
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.schemas import ProcedureOut
@@ -101,79 +107,6 @@ class ServiceAction(Action):
                 return None
             return store.to_schema(row)
 
-
-class ActionGreet(ServiceAction):
-    def name(self) -> str:
-        return "action_greet"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        _say(dispatcher, messages.greeting(self.profile))
-        return []
-
-
-class ActionAnswerProcedure(ServiceAction):
-    """Answer the asked facet of the procedure the message is about."""
-
-    def name(self) -> str:
-        return "action_answer_procedure"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        intent = _intent(tracker)
-        pending = _pending_facets(tracker)
-        current = tracker.get_slot("procedure_code")
-        chosen = next(tracker.get_latest_entity_values("procedure_code"), None)
-        if intent == CHOOSE_PROCEDURE:
-            facets = pending or [Facet.general]
-            return self._answer(dispatcher, chosen or current, facets, tracker)
-        if intent == SHOW_MORE:
-            facet = next(tracker.get_latest_entity_values("facet"), None)
-            facets = [Facet(facet)] if facet in Facet.__members__ else [Facet.documents]
-            return self._answer(dispatcher, chosen or current, facets, tracker, full=True)
-        text = _text(tracker)
-        facets = asked_facets(text, INTENT_FACETS.get(intent))
-        if facets == [Facet.general] and pending:
-            # The citizen named the procedure we asked about ("đăng ký khai sinh").
-            facets = pending
-        resolution = await self.resolve(text, current)
-        return self.respond(dispatcher, tracker, resolution, facets)
-
-    async def resolve(self, text: str, current: str | None) -> Resolution:
-        """Search off the event loop, so other conversations are served meanwhile."""
-        return await asyncio.to_thread(
-            resolve, text, current, self.services.search, self.services.clarify_margin
-        )
-
-    def respond(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        resolution: Resolution,
-        facets: list[Facet],
-    ) -> list[EventType]:
-        facet = facets[0]
-        waiting = [SlotSet("pending_facet", _names(facets))]
-        if resolution.outcome in (Outcome.current, Outcome.found) and resolution.code:
-            return self._answer(dispatcher, resolution.code, facets, tracker)
-        if resolution.outcome is Outcome.clarify:
-            buttons = [
-                {
-                    "title": messages.button_title(hit, resolution.candidates),
-                    "payload": f'/{CHOOSE_PROCEDURE}{{"procedure_code": "{hit.code}"}}',
-                }
-                for hit in resolution.candidates
-            ]
-            _say(dispatcher, messages.clarify(facet), buttons)
-            return waiting
-        if resolution.outcome is Outcome.ask_which:
-            _say(dispatcher, messages.ask_which(facet))
-            return waiting
-        _say(dispatcher, messages.not_found(self.profile))
-        return []
-
     def _answer(
         self,
         dispatcher: CollectingDispatcher,
@@ -219,6 +152,110 @@ class ActionAnswerProcedure(ServiceAction):
         return [SlotSet("procedure_code", procedure.code), *done]
 
 
+class ActionGreet(ServiceAction):
+    def name(self) -> str:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        _say(dispatcher, messages.greeting(self.profile))
+        return []
+
+
+class ActionAnswerProcedure(ServiceAction):
+    """Answer the asked facet of the procedure the message is about."""
+
+    def name(self) -> str:
+        return "action_answer_procedure"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        intent = _intent(tracker)
+        pending = _pending_facets(tracker)
+        current = tracker.get_slot("procedure_code")
+        chosen = next(tracker.get_latest_entity_values("procedure_code"), None)
+        if intent == CHOOSE_PROCEDURE:
+            facets = pending or [Facet.general]
+            return self._answer(dispatcher, chosen or current, facets, tracker)
+        if intent == SHOW_MORE:
+            facet = next(tracker.get_latest_entity_values("facet"), None)
+            facets = [Facet(facet)] if facet in Facet.__members__ else [Facet.documents]
+            return self._answer(dispatcher, chosen or current, facets, tracker, full=True)
+        text = _text(tracker)
+        facets = asked_facets(text, INTENT_FACETS.get(intent))
+        if facets == [Facet.general] and pending:
+            # The citizen named the procedure we asked about ("đăng ký khai sinh").
+            facets = pending
+        typed = find_procedure_code(text)
+        if typed and self.procedure(typed):
+            # A code from the portal or the counter ("1.004194") names the procedure itself.
+            return self._answer(dispatcher, typed, facets, tracker)
+        resolution = await self.resolve(text, current)
+        return self.respond(dispatcher, tracker, resolution, facets)
+
+    async def resolve(self, text: str, current: str | None) -> Resolution:
+        """Search off the event loop, so other conversations are served meanwhile."""
+        return await asyncio.to_thread(
+            resolve, text, current, self.services.search, self.services.clarify_margin
+        )
+
+    def _same_answer(self, resolution: Resolution, facets: list[Facet]) -> list[str] | None:
+        """The candidates' names when every one gives the same answer to ``facets``."""
+        if facets == [Facet.general]:
+            return None
+        today = self.services.today()
+        answers = set()
+        for hit in resolution.candidates:
+            procedure = self.procedure(hit.code)
+            if procedure is None:
+                return None
+            parts = [facet_answer(procedure, facet, self.profile, today) for facet in facets]
+            if any(part is None for part in parts):
+                return None
+            answers.add(tuple(part.text for part in parts if part))
+        if len(answers) != 1:
+            return None
+        return [
+            f"{messages.button_title(hit, resolution.candidates)} (mã {hit.code})"
+            for hit in resolution.candidates
+        ]
+
+    def respond(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        resolution: Resolution,
+        facets: list[Facet],
+    ) -> list[EventType]:
+        facet = facets[0]
+        waiting = [SlotSet("pending_facet", _names(facets))]
+        if resolution.outcome in (Outcome.current, Outcome.found) and resolution.code:
+            return self._answer(dispatcher, resolution.code, facets, tracker)
+        if resolution.outcome is Outcome.clarify and (
+            same := self._same_answer(resolution, facets)
+        ):
+            # The close variants say the same of what was asked: answer, naming them.
+            _say(dispatcher, messages.same_for_variants(same, facets[0]))
+            return self._answer(dispatcher, resolution.candidates[0].code, facets, tracker)
+        if resolution.outcome is Outcome.clarify:
+            buttons = [
+                {
+                    "title": messages.button_title(hit, resolution.candidates),
+                    "payload": f'/{CHOOSE_PROCEDURE}{{"procedure_code": "{hit.code}"}}',
+                }
+                for hit in resolution.candidates
+            ]
+            _say(dispatcher, messages.clarify(facet), buttons)
+            return waiting
+        if resolution.outcome is Outcome.ask_which:
+            _say(dispatcher, messages.ask_which(facet))
+            return waiting
+        _say(dispatcher, messages.not_found(self.profile))
+        return []
+
+
 class ActionFallback(ActionAnswerProcedure):
     """Not understood as a kind of question: a named procedure still gets its overview."""
 
@@ -246,6 +283,10 @@ class ActionDossierStatus(ServiceAction):
     ) -> list[EventType]:
         text = _text(tracker)
         code = find_receipt_code(text)
+        typed = find_procedure_code(text) if code is None else None
+        if typed and self.procedure(typed):
+            # "1.004194" is a procedure's code, not a receipt's: open the procedure.
+            return self._answer(dispatcher, typed, asked_facets(text, None), tracker)
         if code is None:
             if looks_like_a_code(text):
                 _say(dispatcher, messages.malformed_receipt_code())

@@ -286,6 +286,11 @@ def button_title(hit: SearchHit, candidates: list[SearchHit], limit: int = 80) -
     return title
 
 
+def same_for_variants(names: list[str], facet: Facet) -> str:
+    listed = "; ".join(names)
+    return f"Các thủ tục sau có cùng {FACET_LABELS[facet]} nên tôi trả lời chung: {listed}."
+
+
 def ask_which(facet: Facet) -> str:
     return (
         f"Anh/chị muốn hỏi {FACET_LABELS[facet]} của thủ tục nào ạ? Anh/chị nhắn tên thủ "

@@ -7,6 +7,7 @@ clarifying question when several are close, and admit it when nothing matches.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -21,6 +22,18 @@ FOLLOW_UP_SYLLABLES = 1
 # The procedure under discussion, among a trusted search's top five, is kept while it
 # scores within this much of the best one.
 FOLLOW_UP_MARGIN = 0.25
+
+
+# A procedure's code as the portal and the counter write it: national ("1.004194") or a
+# province's own ("1.000894.000.00.00.H36"). Receipt codes (000.00.04.H51-…) differ.
+PROCEDURE_CODE = re.compile(
+    r"(?<![\d.])[1-3]\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?(?![\d.])"
+)
+
+
+def find_procedure_code(text: str) -> str | None:
+    match = PROCEDURE_CODE.search(text)
+    return match.group(0) if match else None
 
 
 class Outcome(str, Enum):

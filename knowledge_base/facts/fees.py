@@ -297,10 +297,19 @@ def split_fee_text(text: str) -> tuple[str, str | None]:
     return text, None  # unbalanced: no note to speak of
 
 
+_EMPTY_NOTE = re.compile(
+    r"(?:cổng )?(?:không|chưa)\b(?!.*(?:đối với|trường hợp|người|nếu))[^\d]{0,40}", re.IGNORECASE
+)
+"""A note that adds nothing: "Không", "Không quy định", "Cổng không ghi mức phí"."""
+
+
 def _says_free(head: str, note: str | None) -> bool:
     words = head.strip(" .;:-").casefold()
     free_head = words in _FREE_WORDS or _ZERO.fullmatch(words) is not None
-    note_says_nothing = note is None or note.strip(" .-()").casefold() in _NOTHING_NOTES
+    bare = (note or "").strip(" .-()")
+    note_says_nothing = (
+        not bare or bare.casefold() in _NOTHING_NOTES or _EMPTY_NOTE.fullmatch(bare) is not None
+    )
     return free_head and note_says_nothing
 
 

@@ -356,3 +356,44 @@ def test_forgetting_a_conversation_deletes_only_its_own_feedback(
     assert events == [] and dispatcher.messages == []
     assert feedback_of(seeded_sessions, SENDER) == []
     assert feedback_of(seeded_sessions, other) == [(True, BIRTH, "hữu ích")]
+
+
+# -- what the dialogue keeps -------------------------------------------------------------
+
+DRIVING_LICENCE_RENEWAL, DRIVING_LICENCE_REISSUE = "3.000347", "3.000348"
+
+
+def test_variants_with_the_same_answer_are_answered_without_a_question(act: Act) -> None:
+    search = ScriptedSearch((DRIVING_LICENCE_RENEWAL, 0.92), (DRIVING_LICENCE_REISSUE, 0.9))
+    action = act(ActionAnswerProcedure, search)
+    events, dispatcher = run(action, tracker("lệ phí bằng lái xe bao nhiêu", "ask_fee"))
+    assert SlotSet("procedure_code", DRIVING_LICENCE_RENEWAL) in events
+    said = texts(dispatcher)
+    assert "cùng phí, lệ phí" in said
+    assert f"mã {DRIVING_LICENCE_REISSUE}" in said and "135.000 đồng/lần" in said
+    assert not any(
+        b["payload"].startswith("/choose_procedure")
+        for m in dispatcher.messages
+        for b in m.get("buttons", [])
+    )
+
+
+def test_variants_whose_answers_differ_are_still_asked_about(act: Act) -> None:
+    search = ScriptedSearch((DRIVING_LICENCE_RENEWAL, 0.92), (DRIVING_LICENCE_REISSUE, 0.9))
+    action = act(ActionAnswerProcedure, search)
+    events, dispatcher = run(action, tracker("bằng lái xe cần giấy tờ gì", "ask_documents"))
+    assert events == [SlotSet("pending_facet", "documents")]
+    assert "thủ tục nào" in texts(dispatcher)
+
+
+def test_a_typed_procedure_code_opens_that_procedure(act: Act) -> None:
+    action = act(ActionAnswerProcedure, ScriptedSearch((BIRTH, 1.0)))
+    events, dispatcher = run(action, tracker("thủ tục 1.000894 cần giấy tờ gì", "ask_documents"))
+    assert SlotSet("procedure_code", MARRIAGE) in events
+    assert f"(mã {MARRIAGE})" in texts(dispatcher)
+
+
+def test_a_procedure_code_read_as_a_receipt_code_still_opens_the_procedure(act: Act) -> None:
+    events, dispatcher = run(act(ActionDossierStatus), tracker("1.000894", "ask_dossier_status"))
+    assert SlotSet("procedure_code", MARRIAGE) in events
+    assert "mã hồ sơ" not in texts(dispatcher).lower()
