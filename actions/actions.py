@@ -36,6 +36,7 @@ from actions.procedure_resolver import (
 )
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
+from knowledge_base.retrieval.results import SearchHit
 from knowledge_base.schemas import ProcedureOut
 from vntext.chat_format import split_message
 
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 CHOOSE_PROCEDURE = "choose_procedure"
 SHOW_MORE = "show_more"
+VARIANTS = "variant_codes"
+"""Slot: the variants last answered together ("3.000347,3.000348")."""
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -116,7 +119,7 @@ class ServiceAction(Action):
         full: bool = False,
     ) -> list[EventType]:
         procedure = self.procedure(code) if code else None
-        done = [SlotSet("pending_facet", None)]
+        done = [SlotSet("pending_facet", None), SlotSet(VARIANTS, None)]
         if procedure is None:
             _say(dispatcher, messages.not_found(self.profile))
             return done
@@ -201,6 +204,20 @@ class ActionAnswerProcedure(ServiceAction):
             resolve, text, current, self.services.search, self.services.clarify_margin
         )
 
+    def _variants_under_discussion(
+        self, tracker: Tracker, resolution: Resolution
+    ) -> list[SearchHit]:
+        """The variants answered together last time, if this question is still about them."""
+        codes = [c for c in (tracker.get_slot(VARIANTS) or "").split(",") if c]
+        if resolution.outcome is not Outcome.current or resolution.code not in codes:
+            return []
+        hits = []
+        for code in codes:
+            procedure = self.procedure(code)
+            if procedure is not None:
+                hits.append(SearchHit(code, procedure.name, procedure.levels, None, 1, 1, 1))
+        return hits if len(hits) > 1 else []
+
     def _same_answer(self, resolution: Resolution, facets: list[Facet]) -> list[str] | None:
         """The candidates' names when every one gives the same answer to ``facets``."""
         if facets == [Facet.general]:
@@ -231,14 +248,21 @@ class ActionAnswerProcedure(ServiceAction):
     ) -> list[EventType]:
         facet = facets[0]
         waiting = [SlotSet("pending_facet", _names(facets))]
+        variants = self._variants_under_discussion(tracker, resolution)
+        if variants:
+            # Answered together before; this question may tell them apart.
+            resolution = Resolution(Outcome.clarify, candidates=variants)
         if resolution.outcome in (Outcome.current, Outcome.found) and resolution.code:
             return self._answer(dispatcher, resolution.code, facets, tracker)
         if resolution.outcome is Outcome.clarify and (
             same := self._same_answer(resolution, facets)
         ):
-            # The close variants say the same of what was asked: answer, naming them.
+            # The close variants say the same of what was asked: answer, naming them, and
+            # keep them, so that a later question they answer differently asks which.
             _say(dispatcher, messages.same_for_variants(same, facets[0]))
-            return self._answer(dispatcher, resolution.candidates[0].code, facets, tracker)
+            codes = ",".join(hit.code for hit in resolution.candidates)
+            events = self._answer(dispatcher, resolution.candidates[0].code, facets, tracker)
+            return [*events, SlotSet(VARIANTS, codes)]
         if resolution.outcome is Outcome.clarify:
             buttons = [
                 {

@@ -47,6 +47,8 @@ pytestmark = pytest.mark.app
 
 MARRIAGE, BIRTH, ID_CARD_UNDER_14 = "1.000894", "1.001193", "1.014062"
 DEMO_CODE = "000.00.04.H51-250221-0001"
+NOTHING_WAITS = [SlotSet("pending_facet", None), SlotSet("variant_codes", None)]
+"""After an answer no question waits for a procedure, and no variants are kept together."""
 SENDER = "portal:3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e"
 
 
@@ -163,7 +165,7 @@ def test_a_confident_match_answers_the_asked_facet_and_keeps_the_procedure(
     search = ScriptedSearch((MARRIAGE, 1.0), (BIRTH, 0.6))
     action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("đăng ký kết hôn cần giấy tờ gì", "ask_documents"))
-    assert events == [SlotSet("procedure_code", MARRIAGE), SlotSet("pending_facet", None)]
+    assert events == [SlotSet("procedure_code", MARRIAGE), *NOTHING_WAITS]
     assert f"(mã {MARRIAGE})" in texts(dispatcher)
     documents = expected(seeded_sessions, MARRIAGE, Facet.documents, profile)
     assert documents.splitlines()[0] in texts(dispatcher)
@@ -206,7 +208,7 @@ def test_a_chosen_button_answers_the_facet_that_was_waiting(
     events, dispatcher = run(
         action, tracker("/choose_procedure", "choose_procedure", chosen, pending_facet="fee")
     )
-    assert events == [SlotSet("procedure_code", BIRTH), SlotSet("pending_facet", None)]
+    assert events == [SlotSet("procedure_code", BIRTH), *NOTHING_WAITS]
     assert expected(seeded_sessions, BIRTH, Facet.fee, profile) in texts(dispatcher)
 
 
@@ -216,7 +218,7 @@ def test_a_button_naming_an_unknown_procedure_is_not_answered_from_anything(
     action = act(ActionAnswerProcedure)
     forged = [{"entity": "procedure_code", "value": "9.999999"}]
     events, dispatcher = run(action, tracker("/choose_procedure", "choose_procedure", forged))
-    assert events == [SlotSet("pending_facet", None)]
+    assert events == NOTHING_WAITS
     assert "chưa tìm được thủ tục" in texts(dispatcher)
     assert profile.hotline in texts(dispatcher)
 
@@ -368,6 +370,9 @@ def test_variants_with_the_same_answer_are_answered_without_a_question(act: Act)
     action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("lệ phí bằng lái xe bao nhiêu", "ask_fee"))
     assert SlotSet("procedure_code", DRIVING_LICENCE_RENEWAL) in events
+    assert events[-1] == SlotSet(
+        "variant_codes", f"{DRIVING_LICENCE_RENEWAL},{DRIVING_LICENCE_REISSUE}"
+    )
     said = texts(dispatcher)
     assert "cùng phí, lệ phí" in said
     assert f"mã {DRIVING_LICENCE_REISSUE}" in said and "135.000 đồng/lần" in said
@@ -397,3 +402,35 @@ def test_a_procedure_code_read_as_a_receipt_code_still_opens_the_procedure(act: 
     events, dispatcher = run(act(ActionDossierStatus), tracker("1.000894", "ask_dossier_status"))
     assert SlotSet("procedure_code", MARRIAGE) in events
     assert "mã hồ sơ" not in texts(dispatcher).lower()
+
+
+def test_variants_answered_together_are_asked_about_when_a_follow_up_tells_them_apart(
+    act: Act,
+) -> None:
+    codes = f"{DRIVING_LICENCE_RENEWAL},{DRIVING_LICENCE_REISSUE}"
+    action = act(ActionAnswerProcedure, ScriptedSearch((DRIVING_LICENCE_RENEWAL, 1.0)))
+    follow_up = tracker(
+        "cần giấy tờ gì",
+        "ask_documents",
+        procedure_code=DRIVING_LICENCE_RENEWAL,
+        variant_codes=codes,
+    )
+    events, dispatcher = run(action, follow_up)
+    assert events == [SlotSet("pending_facet", "documents")]
+    (question,) = dispatcher.messages
+    offered = {
+        json.loads(b["payload"].removeprefix("/choose_procedure"))["procedure_code"]
+        for b in question["buttons"]
+    }
+    assert offered == {DRIVING_LICENCE_RENEWAL, DRIVING_LICENCE_REISSUE}
+
+
+def test_variants_answered_together_keep_answering_together_while_answers_agree(act: Act) -> None:
+    codes = f"{DRIVING_LICENCE_RENEWAL},{DRIVING_LICENCE_REISSUE}"
+    action = act(ActionAnswerProcedure, ScriptedSearch((DRIVING_LICENCE_RENEWAL, 1.0)))
+    follow_up = tracker(
+        "còn lệ phí?", "ask_fee", procedure_code=DRIVING_LICENCE_RENEWAL, variant_codes=codes
+    )
+    events, dispatcher = run(action, follow_up)
+    assert SlotSet("variant_codes", codes) in events
+    assert "135.000 đồng/lần" in texts(dispatcher)
