@@ -33,6 +33,7 @@ from actions.procedure_resolver import (
     Searcher,
     find_procedure_code,
     resolve,
+    typed_choice,
 )
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 CHOOSE_PROCEDURE = "choose_procedure"
 SHOW_MORE = "show_more"
+OFFERED = "offered_codes"
+"""Slot: the procedures a clarifying question offered as buttons, awaiting a choice."""
 VARIANTS = "variant_codes"
 """Slot: the variants last answered together ("3.000347,3.000348")."""
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -119,7 +122,7 @@ class ServiceAction(Action):
         full: bool = False,
     ) -> list[EventType]:
         procedure = self.procedure(code) if code else None
-        done = [SlotSet("pending_facet", None), SlotSet(VARIANTS, None)]
+        done = [SlotSet("pending_facet", None), SlotSet(VARIANTS, None), SlotSet(OFFERED, None)]
         if procedure is None:
             _say(dispatcher, messages.not_found(self.profile))
             return done
@@ -191,6 +194,11 @@ class ActionAnswerProcedure(ServiceAction):
         if facets == [Facet.general] and pending:
             # The citizen named the procedure we asked about ("đăng ký khai sinh").
             facets = pending
+        offered = self._offered(tracker) if pending else {}
+        chosen_by_words = typed_choice(text, offered) if offered else None
+        if chosen_by_words:
+            # The citizen typed the choice instead of clicking it ("cấp xã").
+            return self._answer(dispatcher, chosen_by_words, pending, tracker)
         typed = find_procedure_code(text)
         if typed and self.procedure(typed):
             # A code from the portal or the counter ("1.004194") names the procedure itself.
@@ -203,6 +211,16 @@ class ActionAnswerProcedure(ServiceAction):
         return await asyncio.to_thread(
             resolve, text, current, self.services.search, self.services.clarify_margin
         )
+
+    def _offered(self, tracker: Tracker) -> dict[str, str]:
+        """The offered buttons' codes and titles, as the citizen saw them."""
+        codes = [c for c in (tracker.get_slot(OFFERED) or "").split(",") if c]
+        hits = []
+        for code in codes:
+            procedure = self.procedure(code)
+            if procedure is not None:
+                hits.append(SearchHit(code, procedure.name, procedure.levels, None, 1, 1, 1))
+        return {hit.code: messages.button_title(hit, hits) for hit in hits}
 
     def _variants_under_discussion(
         self, tracker: Tracker, resolution: Resolution
@@ -272,7 +290,8 @@ class ActionAnswerProcedure(ServiceAction):
                 for hit in resolution.candidates
             ]
             _say(dispatcher, messages.clarify(facet), buttons)
-            return waiting
+            offered = ",".join(hit.code for hit in resolution.candidates)
+            return [*waiting, SlotSet(OFFERED, offered)]
         if resolution.outcome is Outcome.ask_which:
             _say(dispatcher, messages.ask_which(facet))
             return waiting

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from actions.question_wording import content_syllables, search_query
 from knowledge_base.retrieval.results import SearchHit, SearchResult
+from vntext.normalization import fold_diacritics, has_diacritics
 
 MAX_QUERY_CHARS = 300
 # A message with at most this many syllables of its own, when search finds nothing better,
@@ -34,6 +35,9 @@ PROCEDURE_CODE = re.compile(
 def find_procedure_code(text: str) -> str | None:
     match = PROCEDURE_CODE.search(text)
     return match.group(0) if match else None
+
+
+_WORD = re.compile(r"\w+")
 
 
 class Outcome(str, Enum):
@@ -95,3 +99,26 @@ def resolve(
     if len(close) > 1:
         return Resolution(Outcome.clarify, candidates=close)
     return Resolution(Outcome.found, best.code, candidates=result.hits)
+
+
+def typed_choice(message: str, offered: dict[str, str]) -> str | None:
+    """The offered procedure a typed reply names ("cấp xã", "cái cho người dưới 14 tuổi").
+
+    ``offered`` maps each button's code to its title. The reply must share words with one
+    title that the other titles lack, and with no other title as many.
+    """
+    folded = not has_diacritics(message)
+
+    def syllables(text: str) -> set[str]:
+        text = fold_diacritics(text) if folded else text
+        return set(_WORD.findall(text.lower()))
+
+    words = syllables(message)
+    if not words or len(offered) < 2:
+        return None
+    titles = {code: syllables(title) for code, title in offered.items()}
+    common = set.intersection(*titles.values())
+    scores = {code: len(words & (title - common)) for code, title in titles.items()}
+    best = max(scores.values())
+    chosen = [code for code, score in scores.items() if score == best]
+    return chosen[0] if best > 0 and len(chosen) == 1 else None

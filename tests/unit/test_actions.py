@@ -47,7 +47,11 @@ pytestmark = pytest.mark.app
 
 MARRIAGE, BIRTH, ID_CARD_UNDER_14 = "1.000894", "1.001193", "1.014062"
 DEMO_CODE = "000.00.04.H51-250221-0001"
-NOTHING_WAITS = [SlotSet("pending_facet", None), SlotSet("variant_codes", None)]
+NOTHING_WAITS = [
+    SlotSet("pending_facet", None),
+    SlotSet("variant_codes", None),
+    SlotSet("offered_codes", None),
+]
 """After an answer no question waits for a procedure, and no variants are kept together."""
 SENDER = "portal:3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e"
 
@@ -191,7 +195,10 @@ def test_close_candidates_are_offered_as_buttons_and_the_facet_waits(act: Act) -
     search = ScriptedSearch((BIRTH, 0.92), (MARRIAGE, 0.9))
     action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("lệ phí đăng ký hộ tịch", "ask_fee"))
-    assert events == [SlotSet("pending_facet", "fee")]
+    assert events == [
+        SlotSet("pending_facet", "fee"),
+        SlotSet("offered_codes", f"{BIRTH},{MARRIAGE}"),
+    ]
     (question,) = dispatcher.messages
     assert "thủ tục nào" in question["text"]
     payloads = [
@@ -387,7 +394,7 @@ def test_variants_whose_answers_differ_are_still_asked_about(act: Act) -> None:
     search = ScriptedSearch((DRIVING_LICENCE_RENEWAL, 0.92), (DRIVING_LICENCE_REISSUE, 0.9))
     action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("bằng lái xe cần giấy tờ gì", "ask_documents"))
-    assert events == [SlotSet("pending_facet", "documents")]
+    assert events[0] == SlotSet("pending_facet", "documents")
     assert "thủ tục nào" in texts(dispatcher)
 
 
@@ -416,7 +423,7 @@ def test_variants_answered_together_are_asked_about_when_a_follow_up_tells_them_
         variant_codes=codes,
     )
     events, dispatcher = run(action, follow_up)
-    assert events == [SlotSet("pending_facet", "documents")]
+    assert events[0] == SlotSet("pending_facet", "documents")
     (question,) = dispatcher.messages
     offered = {
         json.loads(b["payload"].removeprefix("/choose_procedure"))["procedure_code"]
@@ -434,3 +441,21 @@ def test_variants_answered_together_keep_answering_together_while_answers_agree(
     events, dispatcher = run(action, follow_up)
     assert SlotSet("variant_codes", codes) in events
     assert "135.000 đồng/lần" in texts(dispatcher)
+
+
+def test_a_typed_reply_naming_an_offered_procedure_chooses_it(act: Act) -> None:
+    offered = f"{DRIVING_LICENCE_RENEWAL},{DRIVING_LICENCE_REISSUE}"
+    action = act(ActionAnswerProcedure, ScriptedSearch())
+    reply = tracker("cấp lại", "ask_procedure", pending_facet="documents", offered_codes=offered)
+    events, dispatcher = run(action, reply)
+    assert SlotSet("procedure_code", DRIVING_LICENCE_REISSUE) in events
+    assert f"(mã {DRIVING_LICENCE_REISSUE})" in texts(dispatcher)
+    assert "Hồ sơ gồm" in texts(dispatcher)
+
+
+def test_a_typed_reply_that_names_no_offered_procedure_is_searched_as_usual(act: Act) -> None:
+    offered = f"{DRIVING_LICENCE_RENEWAL},{DRIVING_LICENCE_REISSUE}"
+    action = act(ActionAnswerProcedure, ScriptedSearch((MARRIAGE, 1.0)))
+    reply = tracker("đăng ký kết hôn", "ask_procedure", pending_facet="fee", offered_codes=offered)
+    events, _ = run(action, reply)
+    assert SlotSet("procedure_code", MARRIAGE) in events

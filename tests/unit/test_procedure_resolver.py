@@ -85,3 +85,16 @@ def test_naming_another_procedure_switches_even_if_the_current_one_trails_it() -
     search = FakeSearch([hit("1.000894", 1.0), hit("2.000806", 0.87), hit("1.001193", 0.35)])
     resolution = resolve("còn đăng ký kết hôn thì lệ phí bao nhiêu", "1.001193", search, 0.07)
     assert (resolution.outcome, resolution.code) == (Outcome.found, "1.000894")
+
+
+def test_a_typed_choice_is_the_offered_title_it_names_apart_from_the_others() -> None:
+    from actions.procedure_resolver import typed_choice
+
+    offered = {
+        "1.014062": "Cấp thẻ căn cước cho người dưới 14 tuổi (cấp xã)",
+        "1.012549": "Cấp thẻ căn cước cho người dưới 14 tuổi (cấp tỉnh)",
+    }
+    assert typed_choice("cấp xã", offered) == "1.014062"
+    assert typed_choice("cap tinh", offered) == "1.012549"
+    assert typed_choice("căn cước", offered) is None  # every title says it
+    assert typed_choice("đăng ký kết hôn", offered) is None
