@@ -212,29 +212,29 @@ class ActionAnswerProcedure(ServiceAction):
             resolve, text, current, self.services.search, self.services.clarify_margin
         )
 
-    def _offered(self, tracker: Tracker) -> dict[str, str]:
-        """The offered buttons' codes and titles, as the citizen saw them."""
-        codes = [c for c in (tracker.get_slot(OFFERED) or "").split(",") if c]
+    def _kept_hits(self, tracker: Tracker, slot: str) -> list[SearchHit]:
+        """The procedures a slot keeps ("3.000347,3.000348"), as buttons would show them."""
         hits = []
-        for code in codes:
-            procedure = self.procedure(code)
+        for code in (tracker.get_slot(slot) or "").split(","):
+            procedure = self.procedure(code) if code else None
             if procedure is not None:
                 hits.append(SearchHit(code, procedure.name, procedure.levels, None, 1, 1, 1))
+        return hits
+
+    def _offered(self, tracker: Tracker) -> dict[str, str]:
+        """The offered buttons' codes and titles, as the citizen saw them."""
+        hits = self._kept_hits(tracker, OFFERED)
         return {hit.code: messages.button_title(hit, hits) for hit in hits}
 
     def _variants_under_discussion(
         self, tracker: Tracker, resolution: Resolution
     ) -> list[SearchHit]:
         """The variants answered together last time, if this question is still about them."""
-        codes = [c for c in (tracker.get_slot(VARIANTS) or "").split(",") if c]
-        if resolution.outcome is not Outcome.current or resolution.code not in codes:
+        if resolution.outcome is not Outcome.current:
             return []
-        hits = []
-        for code in codes:
-            procedure = self.procedure(code)
-            if procedure is not None:
-                hits.append(SearchHit(code, procedure.name, procedure.levels, None, 1, 1, 1))
-        return hits if len(hits) > 1 else []
+        hits = self._kept_hits(tracker, VARIANTS)
+        codes = {hit.code for hit in hits}
+        return hits if len(hits) > 1 and resolution.code in codes else []
 
     def _same_answer(self, resolution: Resolution, facets: list[Facet]) -> list[str] | None:
         """The candidates' names when every one gives the same answer to ``facets``."""

@@ -112,9 +112,8 @@ def structured_fee(channel: SubmissionChannel) -> Fee:
     )
 
 
-def _fee_of_channel(channel: SubmissionChannel, today: date) -> str | None:
+def _fee_of_channel(channel: SubmissionChannel, fee: Fee, today: date) -> str | None:
     """One channel's fee, today: current items, current remarks; None when not stated."""
-    fee = structured_fee(channel)
     if fee.kind is FeeKind.amounts:
         items = [item for item in fee.items if not item.has_ended(today)]
         if not items:
@@ -169,16 +168,14 @@ def _by_channel(
 
 
 def fee(procedure: ProcedureOut, today: date) -> str | None:
+    fees = [(channel, structured_fee(channel)) for channel in procedure.channels]
     values = [
         (channel, text)
-        for channel in procedure.channels
-        if (text := _fee_of_channel(channel, today)) is not None
+        for channel, fee in fees
+        if (text := _fee_of_channel(channel, fee, today)) is not None
     ]
     text = _by_channel(values, messages.FEE, len(procedure.channels))
-    council = any(
-        (fee := structured_fee(c)).kind is FeeKind.amounts and COUNCIL in fee.references
-        for c in procedure.channels
-    )
+    council = any(fee.kind is FeeKind.amounts and COUNCIL in fee.references for _, fee in fees)
     return f"{text}\n{messages.COUNCIL_SETS_FEE}" if text and council else text
 
 

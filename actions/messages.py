@@ -196,10 +196,6 @@ def documents_case(group: str) -> str:
     return f"Trường hợp {group[0].lower()}{group[1:]}:"
 
 
-def per_channel(label: str) -> str:
-    return f"{label} theo cách nộp:"
-
-
 def submission_step(step: str) -> str:
     return f"Theo trình tự thực hiện: {step}"
 

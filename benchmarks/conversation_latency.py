@@ -75,7 +75,7 @@ async def load(url: str, concurrency: int, rounds: int) -> dict[str, float]:
 def serving() -> Iterator[str]:
     """The assistant as `make run` runs it: `tthc serve` (the app, and Rasa beside it) in
     processes of its own, on free ports; yields the Rasa server's URL."""
-    from tthc.rasa_server import free_port, wait_until_ready
+    from tthc.rasa_server import free_port, wait_until_answering
 
     app_port, rasa_port = free_port(), free_port()
     server = subprocess.Popen(
@@ -86,8 +86,8 @@ def serving() -> Iterator[str]:
         start_new_session=True,
     )
     try:
-        wait_until_ready(f"http://127.0.0.1:{app_port}/healthz", server)
-        wait_until_ready(f"http://127.0.0.1:{rasa_port}/", server)
+        wait_until_answering(f"http://127.0.0.1:{app_port}/healthz", process=server)
+        wait_until_answering(f"http://127.0.0.1:{rasa_port}/", process=server)
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
         os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as a person stops `make run`

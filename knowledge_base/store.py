@@ -68,7 +68,6 @@ def upsert(
     A curated record (seed or manual) is left as it is when the item comes from another
     source, unless ``overwrite_curated``; even then its everyday keywords are kept.
     """
-    digest = content_hash(item)
     found = session.execute(
         select(models.Procedure.content_hash, models.Procedure.source).where(
             models.Procedure.code == item.code
@@ -78,12 +77,11 @@ def upsert(
     curated = stored_source in CURATED_SOURCES and item.source != stored_source
     if curated and not overwrite_curated:
         if item.provincial_codes:
-            row = session.scalars(
-                select(models.Procedure).where(models.Procedure.code == item.code)
-            ).one()
+            row = _loaded(session, item.code)
             for code in item.provincial_codes:
                 add_provincial_code(session, row, code)
         return UpsertOutcome.kept_curated
+    digest = content_hash(item)
     if stored is None:
         row = models.Procedure(code=item.code, content_hash=digest, version=1)
         _fill(row, item)
@@ -93,9 +91,7 @@ def upsert(
         # Most of a re-import: nothing changed, so nothing of the record is loaded.
         return UpsertOutcome.unchanged
     else:
-        row = session.scalars(
-            select(models.Procedure).where(models.Procedure.code == item.code).options(*_LOAD_ALL)
-        ).one()
+        row = _loaded(session, item.code)
         if stored != digest:
             kept_keywords = list(row.keywords or [])
             _fill(row, item)
@@ -110,6 +106,13 @@ def upsert(
     for code in item.provincial_codes:
         add_provincial_code(session, row, code)
     return outcome
+
+
+def _loaded(session: Session, code: str) -> models.Procedure:
+    """A stored record with its children, by its national code."""
+    return session.scalars(
+        select(models.Procedure).where(models.Procedure.code == code).options(*_LOAD_ALL)
+    ).one()
 
 
 def add_provincial_code(session: Session, row: models.Procedure, code: str) -> bool:

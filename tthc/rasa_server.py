@@ -26,11 +26,7 @@ from tthc.settings import PROJECT_ROOT, Settings
 
 
 class NotReady(RuntimeError):
-    """A server did not answer in time, or exited first."""
-
-
-class RasaNotReady(NotReady):
-    pass
+    """A server did not answer in time, or Rasa exited first."""
 
 
 def endpoints_file(settings: Settings, app_url: str) -> Path:
@@ -94,11 +90,13 @@ def start(
 def wait_until_answering(
     url: str, timeout: float = 300, process: subprocess.Popen[bytes] | None = None
 ) -> None:
-    """Wait until ``url`` answers 200 (and, if given, while ``process`` runs)."""
+    """Wait until ``url`` answers 200, while Rasa's ``process``, if given, runs. Rasa opens
+    its port only once its model is loaded (TensorFlow takes a while), so an answer from it
+    means it can chat."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RasaNotReady(f"Rasa exited with code {process.returncode}")
+            raise NotReady(f"Rasa exited with code {process.returncode}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
@@ -106,20 +104,6 @@ def wait_until_answering(
             pass
         time.sleep(0.5)
     raise NotReady(f"nothing answered at {url} within {timeout:.0f} s")
-
-
-def wait_until_ready(
-    url: str, process: subprocess.Popen[bytes] | None, timeout: float = 300
-) -> None:
-    """Wait for the Rasa server's greeting at ``url`` (while ``process``, if given, runs).
-    Rasa opens its port only once its model is loaded (loading TensorFlow takes a while),
-    so an answer means it can chat."""
-    try:
-        wait_until_answering(url, timeout, process)
-    except RasaNotReady:
-        raise
-    except NotReady:
-        raise RasaNotReady(f"Rasa did not answer at {url} within {timeout:.0f} s") from None
 
 
 def wait_until_assistant_ready(
@@ -134,7 +118,7 @@ def wait_until_assistant_ready(
     deadline = time.monotonic() + timeout
     wait_until_answering(f"{app_url.rstrip('/')}/healthz", timeout)
     if rasa_url is not None:
-        wait_until_ready(rasa_url, process, max(deadline - time.monotonic(), 1))
+        wait_until_answering(rasa_url, max(deadline - time.monotonic(), 1), process)
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
@@ -189,7 +173,7 @@ def running_assistant(
     )
     url = f"http://127.0.0.1:{rasa_port}"
     try:
-        wait_until_ready(url, process)
+        wait_until_answering(url, process=process)
         yield RunningAssistant(rasa_url=url, app_url=app_url)
     finally:
         stop(process)

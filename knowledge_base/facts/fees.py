@@ -75,7 +75,7 @@ _AMOUNT = re.compile(
 _MULTIPLIERS = {"triệu": 1_000_000, "nghìn": 1_000, "ngàn": 1_000}
 _PER = re.compile(r"\s*/\s*(?:0?1\s+)?([^\s/,.;:()]+(?:[ -][^\s/,.;:()]+){0,2})")
 _PER_STOP = frozenset({"đối", "theo", "kể", "áp", "từ", "và", "riêng", "trường", "nếu", "đến"})
-_MIN_PLAUSIBLE = 1_000
+MIN_PLAUSIBLE_FEE = 1_000
 """No Vietnamese fee is below 1,000 đồng; smaller figures are the portal's thousands bug."""
 
 _DATE = r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)"
@@ -103,7 +103,8 @@ _COUNCIL = re.compile(r"Hội đồng nhân dân(?: cấp)? tỉnh|HĐND(?: cấ
 _CLAUSE_END = re.compile(r"[;\n]|\.\s|(?:^|\s)[-+•*]\s|,\s(?=riêng|trường hợp|đối với)", re.I)
 
 
-def _amount_value(number: str, multiplier: str | None) -> int:
+def amount_value(number: str, multiplier: str | None) -> int:
+    """ "135.000" -> 135000, "1,5" with "triệu" -> 1500000: the portal writes both groupings."""
     if multiplier:
         whole, _, fraction = number.replace(".", ",").partition(",")
         if fraction and len(fraction) != 3:
@@ -199,7 +200,9 @@ def _items(text: str, note_start: int) -> list[FeeItem]:
     100.000 đồng" gives each rate its own date.
     """
     matches = [
-        m for m in _AMOUNT.finditer(text) if _amount_value(m.group(1), m.group(2)) >= _MIN_PLAUSIBLE
+        m
+        for m in _AMOUNT.finditer(text)
+        if amount_value(m.group(1), m.group(2)) >= MIN_PLAUSIBLE_FEE
     ]
     items: list[FeeItem] = []
     left_bound = 0
@@ -225,7 +228,7 @@ def _items(text: str, note_start: int) -> list[FeeItem]:
             after = trailing.group(1).strip(" ,.;")
             case = f"{case} ({after})" if case else after
         item = FeeItem(
-            amount_vnd=_amount_value(match.group(1), match.group(2)),
+            amount_vnd=amount_value(match.group(1), match.group(2)),
             per=per,
             case=case,
             valid_from=valid_from,

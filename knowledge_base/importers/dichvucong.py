@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from knowledge_base.facts.fees import MIN_PLAUSIBLE_FEE, amount_value
 from knowledge_base.importers.errors import RecordError
 from knowledge_base.schemas import (
     DossierDocument,
@@ -119,23 +120,11 @@ _VND_AMOUNT = re.compile(
     r"(?<![\d.,/])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*"
     r"(triệu|nghìn|ngàn)?\s*(?:/\s*[^\W\d_]{1,10}\s*)?" + _VND_WORD
 )
-_MULTIPLIERS = {"triệu": 1_000_000, "nghìn": 1_000, "ngàn": 1_000}
-_MIN_PLAUSIBLE_FEE = 1_000
-"""No Vietnamese fee is below 1,000 đồng; smaller figures are the portal's thousands bug."""
-
-
-def _amount_value(number: str, multiplier: str | None) -> int:
-    if multiplier:
-        whole, _, fraction = number.replace(".", ",").partition(",")
-        if fraction and len(fraction) != 3:
-            return round(float(f"{whole}.{fraction}") * _MULTIPLIERS[multiplier])
-        return int(number.replace(",", "").replace(".", "")) * _MULTIPLIERS[multiplier]
-    return int(number.replace(",", "").replace(".", ""))
 
 
 def vnd_amounts(text: str) -> list[int]:
     """Every amount written with a Vietnamese currency word (đồng, VNĐ, triệu đồng, ...)."""
-    return [_amount_value(m.group(1), m.group(2)) for m in _VND_AMOUNT.finditer(text)]
+    return [amount_value(m.group(1), m.group(2)) for m in _VND_AMOUNT.finditer(text)]
 
 
 def fee_vnd(head: str | None, note: str | None) -> tuple[int | None, list[str]]:
@@ -150,7 +139,7 @@ def fee_vnd(head: str | None, note: str | None) -> tuple[int | None, list[str]]:
     if head is not None and head.strip().casefold() in {"không", "không thu"}:
         return 0, []
     amounts = vnd_amounts(head or "") + vnd_amounts(note or "")
-    plausible = [a for a in amounts if a == 0 or a >= _MIN_PLAUSIBLE_FEE]
+    plausible = [a for a in amounts if a == 0 or a >= MIN_PLAUSIBLE_FEE]
     reasons: list[str] = []
     if len(plausible) < len(amounts):
         reasons.append("amount below 1,000 VNĐ ignored")

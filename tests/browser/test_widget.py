@@ -57,6 +57,19 @@ def page(browser, live):  # type: ignore[no-untyped-def]
     context.close()
 
 
+def answer_every_message_with(page, body: str) -> None:  # type: ignore[no-untyped-def]
+    """The portal channel, forged: every message gets ``body`` (JSON lines) as its answer."""
+    page.route(
+        "**/webhooks/portal/webhook",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Access-Control-Allow-Origin": "*"},
+            content_type="application/x-ndjson",
+            body=body,
+        ),
+    )
+
+
 def ask(page, text: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Câu hỏi của anh/chị").fill(text)
     page.keyboard.press("Enter")
@@ -158,15 +171,7 @@ def test_html_in_an_answer_is_shown_as_text_too(page) -> None:
         {"text": "Chọn thủ tục:", "buttons": [{"title": "<b>Đậm</b>", "payload": "/greet"}]},
     ]
     body = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in forged)
-    page.route(
-        "**/webhooks/portal/webhook",
-        lambda route: route.fulfill(
-            status=200,
-            headers={"Access-Control-Allow-Origin": "*"},
-            content_type="application/x-ndjson",
-            body=body,
-        ),
-    )
+    answer_every_message_with(page, body)
     page.get_by_role("button", name="Hỏi trợ lý ảo").click()
     ask(page, "hồ sơ gồm gì")
     sync_api.expect(page.get_by_role("button", name="<b>Đậm</b>")).to_be_visible()
@@ -365,15 +370,7 @@ def test_a_long_web_address_is_shown_as_its_site(page) -> None:
         "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1"
     )
     body = json.dumps({"text": f"Chi tiết trên Cổng dịch vụ công: {address}"}) + "\n"
-    page.route(
-        "**/webhooks/portal/webhook",
-        lambda route: route.fulfill(
-            status=200,
-            headers={"Access-Control-Allow-Origin": "*"},
-            content_type="application/x-ndjson",
-            body=body,
-        ),
-    )
+    answer_every_message_with(page, body)
     page.get_by_role("button", name="Hỏi trợ lý ảo").click()
     ask(page, "xem chi tiết ở đâu")
     link = bot_messages(page).last.get_by_role("link")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge_base.retrieval.results import SearchResult
 
@@ -55,6 +55,8 @@ class WidgetConfig(BaseModel):
     """What the chat widget shows about the deployment before Rasa has said anything: its
     greeting names the province and offers the suggested questions. Nothing here comes from
     the request (the widget is embedded on other origins, and caches may keep it)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     province: str
     assistant_name: str

@@ -39,11 +39,4 @@ def widget_config(
     if origin != "*":
         response.headers["Vary"] = "Origin"
     response.headers["Cache-Control"] = f"public, max-age={CONFIG_MAX_AGE}"
-    return WidgetConfig(
-        province=profile.province,
-        assistant_name=profile.assistant_name,
-        hotline=profile.hotline,
-        portal_url=profile.portal_url,
-        national_portal_url=profile.national_portal_url,
-        suggested_questions=profile.suggested_questions,
-    )
+    return WidgetConfig.model_validate(profile, from_attributes=True)
