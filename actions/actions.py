@@ -35,6 +35,7 @@ from actions.procedure_resolver import (
     resolve,
     typed_choice,
 )
+from actions.question_wording import asks_the_same_of_another
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.retrieval.results import SearchHit
@@ -49,6 +50,8 @@ OFFERED = "offered_codes"
 """Slot: the procedures a clarifying question offered as buttons, awaiting a choice."""
 VARIANTS = "variant_codes"
 """Slot: the variants last answered together ("3.000347,3.000348")."""
+ANSWERED = "answered_facet"
+"""Slot: the facets of the last answer ("fee,processing_time")."""
 _VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -92,10 +95,22 @@ def _names(facets: list[Facet]) -> str:
     return ",".join(facet.value for facet in facets)
 
 
+def _facets_in(tracker: Tracker, slot: str) -> list[Facet]:
+    names = tracker.get_slot(slot) or ""
+    return [Facet(name) for name in names.split(",") if name in Facet.__members__]
+
+
 def _pending_facets(tracker: Tracker) -> list[Facet]:
     """Every kind of question waiting for a procedure ("phí bao nhiêu, mấy ngày xong")."""
-    pending = tracker.get_slot("pending_facet") or ""
-    return [Facet(name) for name in pending.split(",") if name in Facet.__members__]
+    return _facets_in(tracker, "pending_facet")
+
+
+def _facets_asked(text: str, intent_facet: Facet | None, tracker: Tracker) -> list[Facet]:
+    """The facets a message asks; "còn tạm trú thì sao?" asks what the last answer told."""
+    facets = asked_facets(text, intent_facet)
+    if facets == [Facet.general] and asks_the_same_of_another(text):
+        return _facets_in(tracker, ANSWERED) or facets
+    return facets
 
 
 class ServiceAction(Action):
@@ -155,7 +170,11 @@ class ServiceAction(Action):
         dispatcher.utter_message(
             json_message={"answer": {"procedure_code": procedure.code, "facet": facets[0].value}}
         )
-        return [SlotSet("procedure_code", procedure.code), *done]
+        return [
+            SlotSet("procedure_code", procedure.code),
+            SlotSet(ANSWERED, _names(facets)),
+            *done,
+        ]
 
 
 class ActionGreet(ServiceAction):
@@ -190,7 +209,7 @@ class ActionAnswerProcedure(ServiceAction):
             facets = [Facet(facet)] if facet in Facet.__members__ else [Facet.documents]
             return self._answer(dispatcher, chosen or current, facets, tracker, full=True)
         text = _text(tracker)
-        facets = asked_facets(text, INTENT_FACETS.get(intent))
+        facets = _facets_asked(text, INTENT_FACETS.get(intent), tracker)
         if facets == [Facet.general] and pending:
             # The citizen named the procedure we asked about ("đăng ký khai sinh").
             facets = pending
@@ -208,9 +227,33 @@ class ActionAnswerProcedure(ServiceAction):
 
     async def resolve(self, text: str, current: str | None) -> Resolution:
         """Search off the event loop, so other conversations are served meanwhile."""
+        procedure = self.procedure(current) if current else None
         return await asyncio.to_thread(
-            resolve, text, current, self.services.search, self.services.clarify_margin
+            resolve,
+            text,
+            current,
+            self.services.search,
+            self.services.clarify_margin,
+            current_name=procedure.name if procedure else None,
         )
+
+    async def answer_a_confident_match(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        otherwise: str,
+    ) -> list[EventType]:
+        """Answer the procedure a message names, whatever the intent classifier made of it
+        ("mình muốn mở quán cà phê nhỏ ở nhà" read as out of scope); else say ``otherwise``.
+        """
+        text = _text(tracker)
+        current = tracker.get_slot("procedure_code")
+        resolution = await self.resolve(text, current) if text else Resolution(Outcome.not_found)
+        if resolution.outcome in (Outcome.found, Outcome.clarify):
+            facets = _pending_facets(tracker) or _facets_asked(text, None, tracker)
+            return self.respond(dispatcher, tracker, resolution, facets)
+        _say(dispatcher, otherwise)
+        return []
 
     def _kept_hits(self, tracker: Tracker, slot: str) -> list[SearchHit]:
         """The procedures a slot keeps ("3.000347,3.000348"), as buttons would show them."""
@@ -308,13 +351,9 @@ class ActionFallback(ActionAnswerProcedure):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        text = _text(tracker)
-        resolution = await self.resolve(text, None) if text else Resolution(Outcome.not_found)
-        if resolution.outcome in (Outcome.found, Outcome.clarify):
-            facets = _pending_facets(tracker) or asked_facets(text, None)
-            return self.respond(dispatcher, tracker, resolution, facets)
-        _say(dispatcher, messages.not_understood(self.profile))
-        return []
+        return await self.answer_a_confident_match(
+            dispatcher, tracker, messages.not_understood(self.profile)
+        )
 
 
 class ActionDossierStatus(ServiceAction):
@@ -360,15 +399,18 @@ class ActionHandoff(ServiceAction):
         return []
 
 
-class ActionOutOfScope(ServiceAction):
+class ActionOutOfScope(ActionAnswerProcedure):
+    """Read as out of scope; a procedure that search is confident of is still answered."""
+
     def name(self) -> str:
         return "action_out_of_scope"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        _say(dispatcher, messages.out_of_scope(self.profile))
-        return []
+        return await self.answer_a_confident_match(
+            dispatcher, tracker, messages.out_of_scope(self.profile)
+        )
 
 
 class ActionRecordFeedback(ServiceAction):

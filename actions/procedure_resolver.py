@@ -23,6 +23,12 @@ FOLLOW_UP_SYLLABLES = 1
 # The procedure under discussion, among a trusted search's top five, is kept while it
 # scores within this much of the best one.
 FOLLOW_UP_MARGIN = 0.25
+# A follow-up that adds a fact moves to another variant only among the message's own
+# best this many.
+SWITCH_DEPTH = 10
+# A message of at most this many syllables that are all words of the best procedure's
+# name is taken as that name ("khai sinh").
+SHORT_NAME_SYLLABLES = 4
 
 
 # A procedure's code as the portal and the counter write it: national ("1.004194") or a
@@ -66,18 +72,37 @@ def resolve(
     clarify_margin: float,
     max_choices: int = 4,
     min_agreement: float = 0.7,
+    current_name: str | None = None,
 ) -> Resolution:
-    """Decide which procedure ``message`` is about, given the one under discussion."""
+    """Decide which procedure ``message`` is about, given the one under discussion (and
+    its name, with which a follow-up that adds a fact is searched again)."""
     own_words = content_syllables(message)
     if not own_words:
         if current_code:
             return Resolution(Outcome.current, current_code)
         return Resolution(Outcome.ask_which)
     # Long pastes are cut: the procedure is named early, and search time grows with length.
-    result = searcher.search(search_query(message)[:MAX_QUERY_CHARS], top=max(max_choices, 5))
-    # The best fused score is below 1 when the meaning-based and the word-based rankings
-    # disagree on the best procedure; far below, neither can be trusted ("thời tiết hôm nay").
-    trusted = bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
+    query = search_query(message)[:MAX_QUERY_CHARS]
+    result = searcher.search(query, top=max(max_choices, SWITCH_DEPTH))
+
+    def is_trusted(result: SearchResult) -> bool:
+        # The best fused score is below 1 when the meaning-based and the word-based rankings
+        # disagree on the best procedure; far below, neither can be trusted ("thời tiết").
+        return bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
+
+    trusted = is_trusted(result) or _names_the_best(own_words, result, min_agreement)
+    if current_code and current_name and not trusted and len(own_words) > FOLLOW_UP_SYLLABLES:
+        # "vợ tôi là người Hàn Quốc" after a marriage question names no procedure of its
+        # own but tells which variant: search again with the one under discussion.
+        # The new variant must be among what the message alone points to, so that a remark
+        # on another subject ("thời tiết hôm nay") does not move to a neighbour.
+        added = searcher.search(f"{current_name}. {query}", top=max(max_choices, 5))
+        if is_trusted(added):
+            best = added.hits[0]
+            if best.code == current_code:
+                return Resolution(Outcome.current, current_code)
+            if best.code in {hit.code for hit in result.hits}:
+                return Resolution(Outcome.found, best.code, candidates=added.hits)
     top = {h.code: h.score for h in result.hits[:5]}
     current_still_fits = current_code in top and (
         not trusted or result.hits[0].score - top[current_code] <= FOLLOW_UP_MARGIN
@@ -99,6 +124,16 @@ def resolve(
     if len(close) > 1:
         return Resolution(Outcome.clarify, candidates=close)
     return Resolution(Outcome.found, best.code, candidates=result.hits)
+
+
+def _names_the_best(own_words: list[str], result: SearchResult, min_agreement: float) -> bool:
+    """A short message made of the best procedure's own words ("khai sinh", "tạm trú") is
+    a question about it, though too short for search's confidence to be sure."""
+    if not result.hits or len(own_words) > SHORT_NAME_SYLLABLES:
+        return False
+    best = result.hits[0]
+    name = set(_WORD.findall(fold_diacritics(best.name.lower())))
+    return best.score >= min_agreement and set(own_words) <= name
 
 
 def typed_choice(message: str, offered: dict[str, str]) -> str | None:

@@ -100,6 +100,17 @@ def names_no_procedure(text: str) -> bool:
     return not content_syllables(text)
 
 
+_SAME_OF_ANOTHER = re.compile(
+    r"^(?:the |vay |the thi |vay thi )?con\b|\bthi (?:sao|the nao|ra sao)\b|\bcung vay\b"
+)
+
+
+def asks_the_same_of_another(text: str) -> bool:
+    """True for "còn tạm trú thì sao?", "thế còn khai tử?", "hộ chiếu thì thế nào": the
+    question just answered, asked of another procedure."""
+    return bool(_SAME_OF_ANOTHER.search(fold_diacritics(text).lower().strip(" ?.!,")))
+
+
 def search_query(text: str) -> str:
     """The message without its question phrases, keeping the procedure's own words.
 
@@ -115,10 +126,19 @@ def search_query(text: str) -> str:
         cursor = match.end()
     kept.append(text[cursor:])
     words = re.sub(r"\s+", " ", " ".join(kept)).strip(" ?.!,").split(" ")
-    # Trailing chat words ("... có", "... vậy ạ") only blur the procedure's name.
-    while len(words) > 1 and _is_question_word(words[-1]):
+    # Trailing chat words ("... có", "... vậy ạ") only blur the procedure's name; what
+    # happened to a document ("bị mất", "hết hạn") tells its variant.
+    while len(words) > 1 and _is_question_word(words[-1]) and not _tells_variant(words):
         words.pop()
     return " ".join(words) or text
+
+
+_VARIANT_ENDINGS = ("bi mat", "lam mat", "danh mat", "het han", "qua han", "bi hong")
+
+
+def _tells_variant(words: list[str]) -> bool:
+    ending = fold_diacritics(" ".join(words[-2:]).lower().strip("?.!,"))
+    return ending in _VARIANT_ENDINGS
 
 
 def _vocabulary(text: str) -> frozenset[str]:

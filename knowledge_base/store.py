@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from knowledge_base import models, schemas
-from knowledge_base.retrieval.corpus import Corpus
+from knowledge_base.retrieval.corpus import Corpus, ProcedureText
 from knowledge_base.retrieval.views import IndexedProcedure
 
 _LOAD_ALL = (
@@ -236,3 +236,10 @@ class StoreCatalogue:
     def version(self) -> str:
         with self.sessions() as session:
             return kb_version(session)
+
+    def training_texts(self) -> list[ProcedureText]:
+        with self.sessions() as session:
+            return [
+                ProcedureText(indexed_procedure(row), result=row.result, applicants=row.applicants)
+                for row in active_procedures(session)
+            ]

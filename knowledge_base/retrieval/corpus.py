@@ -21,9 +21,21 @@ class Corpus:
     version: str
 
 
+@dataclass(frozen=True)
+class ProcedureText:
+    """What the embedding model is adapted from (``training_pairs.py``): a procedure as
+    indexed, with what it produces and who may ask for it."""
+
+    procedure: IndexedProcedure
+    result: str | None = None
+    applicants: str | None = None
+
+
 class Catalogue(Protocol):
     """Where the procedures to index come from (the store, in the app)."""
 
     def corpus(self) -> Corpus: ...
 
     def version(self) -> str: ...
+
+    def training_texts(self) -> list[ProcedureText]: ...

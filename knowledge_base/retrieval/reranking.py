@@ -17,7 +17,12 @@ from knowledge_base.retrieval.actions import agreement, performed
 from knowledge_base.retrieval.lexicon import Lexicon
 from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.results import SearchHit
+from knowledge_base.retrieval.situation import age_cases
 from knowledge_base.retrieval.views import IndexedProcedure
+
+
+# Cases of ``resources/special_cases.tsv`` for who applies.
+INDIVIDUAL, ORGANISATION = "cá nhân", "tổ chức"
 
 
 @dataclass(frozen=True)
@@ -54,12 +59,22 @@ def rerank_variants(
     from one doing something else), and take ``special_case_weight`` away for each special
     case that the candidate and the question do not share."""
     asked = tags.actions.tags(question)
-    cases = tags.special_cases.tags(question)
+    cases = tags.special_cases.tags(question) | age_cases(question)
     adjusted = fused.copy()
     for position, c in enumerate(candidates.tolist()):
         adjusted[position] += action_weight * agreement(asked, tags.performs[c])
-        adjusted[position] -= special_case_weight * len(cases ^ tags.cases[c])
+        adjusted[position] -= special_case_weight * len(unshared(cases, tags.cases[c]))
     return adjusted
+
+
+def unshared(asked: frozenset[str], variant: frozenset[str]) -> frozenset[str]:
+    """The special cases one side has and the other lacks; a citizen who names no
+    organisation is an individual, so a variant for individuals costs such a question
+    nothing."""
+    differ = asked ^ variant
+    if ORGANISATION not in asked:
+        differ -= {INDIVIDUAL}
+    return differ
 
 
 def _level_rank(levels: list[str], preferred_levels: Sequence[str]) -> int:

@@ -25,6 +25,7 @@ from actions.actions import (
     ActionDossierStatus,
     ActionFallback,
     ActionForgetConversation,
+    ActionOutOfScope,
     ActionRecordFeedback,
     today_in_vietnam,
 )
@@ -72,6 +73,36 @@ class ScriptedSearch:
         return SearchResult(
             AnalyzedQuery(question, question), self.hits[:top], self.confident, trust
         )
+
+
+class SearchByWords:
+    """What retrieval found for questions containing given words; nothing confident else."""
+
+    def __init__(self, found: dict[str, str]) -> None:
+        self.found = found
+        self.questions: list[str] = []
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        self.questions.append(question)
+        codes = [code for words, code in self.found.items() if words in question.lower()]
+        hits = [SearchHit(c, f"Thủ tục {c}", ["Cấp xã"], None, 1.0, 1.0, 1.0) for c in codes]
+        return SearchResult(AnalyzedQuery(question, question), hits[:top], bool(hits), 0.9)
+
+
+class UntrustedAlone:
+    """A message that search cannot place alone, but can with the procedure under
+    discussion: it then finds ``variant`` (which the message alone ranks among its best
+    when ``alone_finds``)."""
+
+    def __init__(self, variant: str, alone_finds: bool = True) -> None:
+        self.variant = variant
+        self.alone_finds = alone_finds
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        hit = SearchHit(self.variant, f"Thủ tục {self.variant}", ["Cấp xã"], None, 1, 1, 1)
+        with_topic = question.startswith("Thủ tục")
+        hits = [hit] if with_topic or self.alone_finds else []
+        return SearchResult(AnalyzedQuery(question, question), hits, with_topic, 0.9)
 
 
 class TrackingSystemDown:
@@ -169,7 +200,11 @@ def test_a_confident_match_answers_the_asked_facet_and_keeps_the_procedure(
     search = ScriptedSearch((MARRIAGE, 1.0), (BIRTH, 0.6))
     action = act(ActionAnswerProcedure, search)
     events, dispatcher = run(action, tracker("đăng ký kết hôn cần giấy tờ gì", "ask_documents"))
-    assert events == [SlotSet("procedure_code", MARRIAGE), *NOTHING_WAITS]
+    assert events == [
+        SlotSet("procedure_code", MARRIAGE),
+        SlotSet("answered_facet", "documents"),
+        *NOTHING_WAITS,
+    ]
     assert f"(mã {MARRIAGE})" in texts(dispatcher)
     documents = expected(seeded_sessions, MARRIAGE, Facet.documents, profile)
     assert documents.splitlines()[0] in texts(dispatcher)
@@ -215,7 +250,11 @@ def test_a_chosen_button_answers_the_facet_that_was_waiting(
     events, dispatcher = run(
         action, tracker("/choose_procedure", "choose_procedure", chosen, pending_facet="fee")
     )
-    assert events == [SlotSet("procedure_code", BIRTH), *NOTHING_WAITS]
+    assert events == [
+        SlotSet("procedure_code", BIRTH),
+        SlotSet("answered_facet", "fee"),
+        *NOTHING_WAITS,
+    ]
     assert expected(seeded_sessions, BIRTH, Facet.fee, profile) in texts(dispatcher)
 
 
@@ -459,3 +498,79 @@ def test_a_typed_reply_that_names_no_offered_procedure_is_searched_as_usual(act:
     reply = tracker("đăng ký kết hôn", "ask_procedure", pending_facet="fee", offered_codes=offered)
     events, _ = run(action, reply)
     assert SlotSet("procedure_code", MARRIAGE) in events
+
+
+# -- a dialogue that keeps what search finds -----------------------------------------------
+
+TEMPORARY_RESIDENCE, PERMANENT_RESIDENCE = "1.004194", "1.004222"
+FOREIGN_MARRIAGE, HOUSEHOLD_BUSINESS = "2.000806", "1.001612"
+
+
+def test_a_confident_match_is_answered_even_when_read_as_out_of_scope(act: Act) -> None:
+    action = act(ActionOutOfScope, ScriptedSearch((HOUSEHOLD_BUSINESS, 1.0)))
+    events, dispatcher = run(action, tracker("mình muốn mở quán cà phê nhỏ ở nhà", "out_of_scope"))
+    assert SlotSet("procedure_code", HOUSEHOLD_BUSINESS) in events
+    assert f"(mã {HOUSEHOLD_BUSINESS})" in texts(dispatcher)
+
+
+def test_out_of_scope_without_a_confident_match_is_still_declined(
+    act: Act, profile: DeploymentProfile
+) -> None:
+    action = act(ActionOutOfScope, ScriptedSearch((BIRTH, 0.3), confident=False))
+    events, dispatcher = run(action, tracker("cách nấu phở bò ngon", "out_of_scope"))
+    assert events == []
+    assert profile.hotline in texts(dispatcher)
+    assert "(mã" not in texts(dispatcher)
+
+
+def test_asking_the_same_of_another_procedure_keeps_the_facet(
+    act: Act, seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = act(ActionAnswerProcedure, SearchByWords({"tạm trú": TEMPORARY_RESIDENCE}))
+    switch = tracker(
+        "còn tạm trú thì sao?",
+        "ask_procedure",
+        procedure_code=PERMANENT_RESIDENCE,
+        answered_facet="fee",
+    )
+    events, dispatcher = run(action, switch)
+    assert SlotSet("procedure_code", TEMPORARY_RESIDENCE) in events
+    fee = expected(seeded_sessions, TEMPORARY_RESIDENCE, Facet.fee, profile)
+    assert fee in texts(dispatcher)
+
+
+def test_asking_the_same_of_another_procedure_is_understood_by_the_fallback_too(
+    act: Act, seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
+) -> None:
+    action = act(ActionFallback, SearchByWords({"tạm trú": TEMPORARY_RESIDENCE}))
+    switch = tracker(
+        "thế còn tạm trú?",
+        "nlu_fallback",
+        procedure_code=PERMANENT_RESIDENCE,
+        answered_facet="processing_time",
+    )
+    events, dispatcher = run(action, switch)
+    assert SlotSet("procedure_code", TEMPORARY_RESIDENCE) in events
+    time = expected(seeded_sessions, TEMPORARY_RESIDENCE, Facet.processing_time, profile)
+    assert time in texts(dispatcher)
+
+
+def test_a_follow_up_adding_a_fact_moves_to_the_variant_it_describes(act: Act) -> None:
+    action = act(ActionAnswerProcedure, UntrustedAlone(FOREIGN_MARRIAGE))
+    follow_up = tracker(
+        "vợ tôi là người Hàn Quốc",
+        "ask_procedure",
+        procedure_code=MARRIAGE,
+        answered_facet="documents",
+    )
+    events, dispatcher = run(action, follow_up)
+    assert SlotSet("procedure_code", FOREIGN_MARRIAGE) in events
+    assert f"(mã {FOREIGN_MARRIAGE})" in texts(dispatcher)
+
+
+def test_a_remark_on_another_subject_does_not_move_to_a_neighbouring_variant(act: Act) -> None:
+    action = act(ActionOutOfScope, UntrustedAlone(FOREIGN_MARRIAGE, alone_finds=False))
+    remark = tracker("hôm nay trời đẹp quá", "out_of_scope", procedure_code=MARRIAGE)
+    events, dispatcher = run(action, remark)
+    assert events == []
+    assert "(mã" not in texts(dispatcher)

@@ -98,3 +98,15 @@ def test_a_typed_choice_is_the_offered_title_it_names_apart_from_the_others() ->
     assert typed_choice("cap tinh", offered) == "1.012549"
     assert typed_choice("căn cước", offered) is None  # every title says it
     assert typed_choice("đăng ký kết hôn", offered) is None
+
+
+def test_a_short_name_of_the_best_procedure_is_a_question_about_it() -> None:
+    search = FakeSearch([hit("1.001193", 1.0, "Thủ tục đăng ký khai sinh")], confident=False)
+    resolution = resolve("khai sinh", None, search, clarify_margin=0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.001193")
+
+
+def test_short_words_absent_from_the_best_name_are_not_taken_for_it() -> None:
+    search = FakeSearch([hit("1.001193", 1.0, "Thủ tục đăng ký khai sinh")], confident=False)
+    resolution = resolve("hiến máu", None, search, clarify_margin=0.07)
+    assert resolution.outcome is Outcome.not_found

@@ -6,6 +6,7 @@ import pytest
 
 from knowledge_base.retrieval.lexicon import load_lexicon
 from knowledge_base.retrieval.query import DiacriticsRestorer, QueryAnalyzer
+from knowledge_base.retrieval.situation import FROM_14, UNDER_14, age_cases
 from knowledge_base.retrieval.tokens import syllable_tokens
 from knowledge_base.retrieval.views import IndexedProcedure, lexical_document
 
@@ -115,3 +116,11 @@ def test_abbreviations_in_a_name_are_spelled_out_for_lexical_search() -> None:
     )
     document = lexical_document(procedure, load_lexicon().abbreviations)
     assert "BHYT" in document and "bảo hiểm y tế" in document
+
+
+def test_an_age_in_the_question_says_which_side_of_14_it_is() -> None:
+    assert age_cases("làm căn cước cho con 10 tuổi") == {UNDER_14}
+    assert age_cases("bé nhà em mới 6 tháng tuổi") == {UNDER_14}
+    assert age_cases("con tôi 15 tuoi lam cccd") == {FROM_14}
+    assert age_cases("làm căn cước mất bao lâu") == frozenset()
+    assert age_cases("hai con 10 tuổi và 16 tuổi") == frozenset()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.question_wording import names_no_procedure, search_query
+from actions.question_wording import asks_the_same_of_another, names_no_procedure, search_query
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,20 @@ def test_question_phrases_are_left_out_of_the_search() -> None:
     # "mất" alone means "lost" and would find "cấp lại ... bị mất".
     assert search_query("làm căn cước mất bao lâu?") == "làm căn cước"
     assert search_query("lam can cuoc mat bao lau") == "lam can cuoc"
+
+
+def test_what_happened_to_a_document_stays_in_the_search() -> None:
+    assert search_query("gplx bị mất") == "gplx bị mất"
+    assert search_query("bằng lái hết hạn rồi") == "bằng lái hết hạn"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["còn tạm trú thì sao?", "thế còn khai tử?", "con ho chieu thi sao", "hộ chiếu thì thế nào"],
+)
+def test_asking_the_same_of_another_procedure_is_recognised(message: str) -> None:
+    assert asks_the_same_of_another(message)
+
+
+def test_a_new_question_is_not_taken_for_the_same_of_another() -> None:
+    assert not asks_the_same_of_another("đăng ký tạm trú cần giấy tờ gì")

@@ -119,3 +119,40 @@ def test_a_match_sharing_only_common_words_is_not_trusted() -> None:
 
 def test_no_match_is_no_confidence() -> None:
     assert confidence(None, 0.8, 2642, 0.03, 1.7) == (0.0, {})
+
+
+def test_an_age_under_14_prefers_the_card_for_children() -> None:
+    procedures = [
+        procedure("1", "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên"),
+        procedure("2", "Cấp thẻ căn cước cho người dưới 14 tuổi"),
+    ]
+    tags = VariantTags.of(procedures, load_lexicon())
+    fused = np.array([0.8, 0.8], dtype=np.float32)
+    child = rerank_variants(fused, np.arange(2), "làm cccd cho con 10 tuổi", tags, 0.1, 0.05)
+    adult = rerank_variants(fused, np.arange(2), "làm cccd cho mẹ 60 tuổi", tags, 0.1, 0.05)
+    assert int(np.argmax(child)) == 1
+    assert int(np.argmax(adult)) == 0
+
+
+def test_a_citizen_who_names_no_organisation_gets_the_variant_for_households() -> None:
+    procedures = [
+        procedure("1", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu đối với tổ chức"),
+        procedure("2", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu đối với hộ gia đình"),
+    ]
+    tags = VariantTags.of(procedures, load_lexicon())
+    fused = np.array([0.8, 0.8], dtype=np.float32)
+    citizen = rerank_variants(fused, np.arange(2), "làm sổ đỏ lần đầu", tags, 0.1, 0.05)
+    company = rerank_variants(fused, np.arange(2), "công ty tôi xin sổ đỏ", tags, 0.1, 0.05)
+    assert int(np.argmax(citizen)) == 1
+    assert int(np.argmax(company)) == 0
+
+
+def test_a_used_vehicle_prefers_the_change_of_owner() -> None:
+    procedures = [
+        procedure("1", "Đăng ký, cấp biển số xe lần đầu"),
+        procedure("2", "Cấp chứng nhận đăng ký xe trong trường hợp thay đổi chủ xe"),
+    ]
+    tags = VariantTags.of(procedures, load_lexicon())
+    fused = np.array([0.8, 0.8], dtype=np.float32)
+    adjusted = rerank_variants(fused, np.arange(2), "mua xe cũ muốn sang tên", tags, 0.1, 0.05)
+    assert int(np.argmax(adjusted)) == 1
