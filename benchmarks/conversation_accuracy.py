@@ -43,13 +43,20 @@ def comparable(text: str) -> str:
 
 
 def prepare(data_dir: Path):  # type: ignore[no-untyped-def]
-    """A deployment holding the national catalogue, indexed."""
+    """A deployment holding the national catalogue, indexed with its adapted model where
+    `tthc kb adapt` made one (TTHC_DATA_DIR=<data dir>), else with the base model."""
     from knowledge_base.importers.runner import import_path
     from knowledge_base.store import count_procedures
     from tthc.services import build_services
     from tthc.settings import Settings
 
-    services = build_services(Settings(data_dir=data_dir, embedding_model=str(MODEL_DIR)))
+    base = data_dir / "models" / MODEL_DIR.name
+    if not base.exists():
+        base.parent.mkdir(parents=True, exist_ok=True)
+        base.symlink_to(MODEL_DIR)
+    settings = Settings(data_dir=data_dir, _env_file=None)
+    print(f"Searching with {settings.resolved_embedding_model}", file=sys.stderr)
+    services = build_services(settings)
     services.upgrade_database()
     with services.sessions() as session:
         empty = count_procedures(session) == 0

@@ -68,6 +68,7 @@ def kb_import(
 ) -> None:
     """Import procedures; re-importing updates by code and never duplicates."""
     from knowledge_base.importers.runner import BatchFailed, ImportFormatError, import_path
+    from knowledge_base.store import count_procedures
 
     services = _services()
     services.upgrade_database()
@@ -100,6 +101,15 @@ def kb_import(
             _print_report(report)
     if reindex and any(r.changed for r in reports):
         _reindex(services, quiet=as_json)
+        if not as_json:
+            from tthc.adapting import estimated_minutes
+
+            with services.sessions() as session:
+                total = count_procedures(session)
+            console.print(
+                f"To adapt search to these {total} procedures: [bold]tthc kb adapt[/] "
+                f"(about {estimated_minutes(total)} min on 2 cores)."
+            )
     if as_json:
         print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
     if failed or any(r.rejected for r in reports):
@@ -143,6 +153,52 @@ def _reindex(services: Services, quiet: bool = False) -> None:
     folder = services.search.reindex(show_progress=not quiet)
     if not quiet:
         console.print(f"[green]Index built:[/] {folder}")
+
+
+@kb.command("adapt")
+def kb_adapt(
+    questions: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--questions",
+            help="Labelled questions to train on as well (default: the development set); "
+            "never a held-out set",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Same seed, same model")] = 13,
+    epochs: Annotated[int, typer.Option(min=1, max=10)] = 1,
+    per_procedure: Annotated[int, typer.Option(min=1, max=20, help="Questions generated")] = 4,
+    force: Annotated[bool, typer.Option(help="Train again even if nothing changed")] = False,
+) -> None:
+    """Adapt the search model to the catalogue (fine-tune e5 here), then rebuild the index.
+
+    Questions are generated from every procedure (names, everyday names, results,
+    applicants; typed without diacritics, abbreviated, with typos) and paired with it. A
+    rerun with the same catalogue, questions and options keeps the current model.
+    """
+    from knowledge_base.embedding.adaptation import AdaptationConfig
+    from tthc.adapting import HeldOutRefused, adapt_search, default_questions, labelled_questions
+
+    settings = get_settings()
+    try:
+        labelled = labelled_questions(default_questions() if questions is None else questions)
+    except (HeldOutRefused, ValueError) as error:
+        console.print(f"[red]Error:[/] {error}")
+        raise typer.Exit(code=2) from error
+    config = AdaptationConfig(seed=seed, epochs=epochs)
+    adapted = adapt_search(
+        settings, labelled, config, per_procedure=per_procedure, progress=True, force=force
+    )
+    if adapted.report is None:
+        console.print(f"[green]Already adapted to this catalogue:[/] {adapted.folder}")
+        return
+    report = adapted.report
+    console.print(
+        f"[green]Adapted:[/] {report.folder}\n"
+        f"  {report.pairs} pairs, {report.steps} steps, {report.seconds / 60:.1f} min, "
+        f"peak memory {report.peak_memory_mb / 1024:.1f} GB, "
+        f"loss {report.first_loss} → {report.last_loss}; index rebuilt with it"
+    )
 
 
 @kb.command("reindex")
@@ -283,7 +339,37 @@ def setup() -> None:
     if not services.search.is_current():
         console.print("Building the search index…")
         services.search.reindex()
+    if settings.embedding_model is None and settings.use_adaptation:
+        _adapt_at_setup(services)
     console.print("[green]Ready.[/]")
+
+
+def _adapt_at_setup(services: Services) -> None:
+    """A small knowledge base (the seed) is adapted at once; a large one is left to
+    `tthc kb adapt`, which the import names, since it takes minutes."""
+    from knowledge_base.embedding.adaptation import current_adaptation
+    from knowledge_base.store import count_procedures
+    from tthc.adapting import (
+        SETUP_ADAPTS_UP_TO,
+        adapt_search,
+        default_questions,
+        estimated_minutes,
+        labelled_questions,
+    )
+
+    settings = services.settings
+    if current_adaptation(settings.models_dir) is not None:
+        return
+    with services.sessions() as session:
+        total = count_procedures(session)
+    if total > SETUP_ADAPTS_UP_TO:
+        console.print(
+            f"Search is not adapted to these {total} procedures yet: [bold]tthc kb adapt[/] "
+            f"(about {estimated_minutes(total)} min)."
+        )
+        return
+    console.print(f"Adapting search to the {total} procedures (about a minute)…")
+    adapt_search(settings, labelled_questions(default_questions()), progress=True)
 
 
 def _local(host: str) -> str:

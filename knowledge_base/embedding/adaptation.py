@@ -20,6 +20,7 @@ is rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -131,8 +132,20 @@ def _seed_everything(seed: int, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def _reset_peak_memory() -> None:
+    """Start the peak-memory count at the training (Linux: writing 5 to clear_refs resets
+    the process's high-water mark), so what the process did before is not reported."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 def _peak_memory_mb() -> int:
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    kilobytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+    return int(kilobytes) // 1024
 
 
 def adapt(
@@ -144,18 +157,23 @@ def adapt(
     config: AdaptationConfig | None = None,
     progress: bool = False,
     extra_record: dict[str, Any] | None = None,
+    export_onnx: bool = True,
 ) -> AdaptationReport:
     """Fine-tune ``base_model`` on ``pairs`` into a new folder under ``models_root`` (with
-    its ONNX export) and make it the current adaptation."""
+    its ONNX export, which search runs fastest; without it sentence-transformers runs the
+    folder) and make it the current adaptation."""
     import torch
     from sentence_transformers import SentenceTransformer
     from tqdm import tqdm
 
     config = config or AdaptationConfig()
     started = time.perf_counter()
+    _reset_peak_memory()
     _seed_everything(config.seed, config.threads)
     rng = random.Random(config.seed)
     model = SentenceTransformer(str(base_model), device="cpu")
+    # Questions and views are short: training on their first tokens is as good and faster.
+    full_length = model.max_seq_length
     model.max_seq_length = config.max_tokens
     transformer = model[0].auto_model
     transformer.embeddings.word_embeddings.weight.requires_grad = False
@@ -193,9 +211,10 @@ def adapt(
         optimizer.step()
         schedule.step()
         optimizer.zero_grad()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
 
     model.eval()
+    model.max_seq_length = full_length
     adaptation_id = (
         datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     )
@@ -203,7 +222,8 @@ def adapt(
     adapted.mkdir(parents=True, exist_ok=True)
     staging = adapted / f".{adaptation_id}.partial"
     model.save(str(staging))
-    onnx_backend.export(staging)
+    if export_onnx:
+        onnx_backend.export(staging)
     report = AdaptationReport(
         folder=adapted / adaptation_id,
         adaptation_id=adaptation_id,
@@ -258,3 +278,13 @@ def current_adaptation(models_root: Path) -> Path | None:
 
 def read_record(folder: Path) -> dict[str, Any]:
     return json.loads((folder / RECORD).read_text(encoding="utf-8"))
+
+
+def adaptation_summary(folder: Path) -> dict[str, Any] | None:
+    """What an index records of the adapted model it was built with; None for a model
+    that was not adapted here."""
+    if not (folder / RECORD).is_file():
+        return None
+    record = read_record(folder)
+    kept = ("adaptation_id", "base_model", "pairs", "pairs_digest", "procedures", "trained_at")
+    return {key: record.get(key) for key in kept}

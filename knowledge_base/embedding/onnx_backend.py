@@ -37,7 +37,9 @@ def supports(model_dir: Path) -> bool:
         return False
     config = json.loads(pooling.read_text(encoding="utf-8"))
     kinds = [m.get("type", "") for m in json.loads(modules.read_text(encoding="utf-8"))]
-    return bool(config.get("pooling_mode_mean_tokens")) and any("Normalize" in k for k in kinds)
+    # sentence-transformers 5 writes "pooling_mode": "mean"; earlier versions one flag a mode.
+    mean = config.get("pooling_mode") == "mean" or bool(config.get("pooling_mode_mean_tokens"))
+    return mean and any("Normalize" in k for k in kinds)
 
 
 class OnnxEncoder:

@@ -21,6 +21,7 @@ import bm25s
 import faiss
 import numpy as np
 
+from knowledge_base.embedding.adaptation import adaptation_summary
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.retrieval.query import DiacriticsRestorer
 from knowledge_base.retrieval.tokens import lexical_tokens
@@ -130,6 +131,8 @@ def build_index(
         "format": FORMAT_VERSION,
         "build_id": build_id,
         "model": encoder.name,
+        # What the model was adapted from, when it was (``embedding/adaptation.py``).
+        "adaptation": adaptation_summary(Path(encoder.name)),
         "passage_prompt": getattr(encoder, "passage_prompt", None),
         "dimension": int(vectors.shape[1]),
         "kb_version": kb_version,

@@ -20,7 +20,6 @@ from knowledge_base.retrieval.results import SearchHit
 from knowledge_base.retrieval.situation import age_cases
 from knowledge_base.retrieval.views import IndexedProcedure
 
-
 # Cases of ``resources/special_cases.tsv`` for who applies.
 INDIVIDUAL, ORGANISATION = "cá nhân", "tổ chức"
 

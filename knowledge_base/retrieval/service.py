@@ -10,6 +10,7 @@ which the store implements, and never touches the database itself.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
@@ -96,8 +97,16 @@ class SearchService:
         with self._lock:
             if self._searcher is None or self._searcher.index.build_id != live:
                 index = load_index(self.index_root)
-                self._searcher = HybridSearcher(index, self.encoder, self.config)
+                self._searcher = HybridSearcher(index, self._encoder_for(index.model), self.config)
             return self._searcher
+
+    def _encoder_for(self, model: str) -> Encoder:
+        """The encoder the index was built with: `tthc kb adapt` in another process
+        rebuilds the index with a new adapted model, which queries must then be embedded
+        with too."""
+        if model != self.encoder.name and Path(model).is_dir():
+            self._encoder = Encoder(replace(self.embedding, model=model))
+        return self.encoder
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         return self.searcher().search(question, top=top, mode=mode)

@@ -1,0 +1,127 @@
+"""Adapting search to the deployment's catalogue: the pairs from the store, the training,
+and an index rebuilt with the adapted model (`tthc kb adapt`, `tthc setup`, benchmarks).
+
+The model is always trained from the base e5 weights, never from a previous adaptation,
+so the same catalogue, questions and seed give the same model on the same machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from knowledge_base.embedding.adaptation import (
+    AdaptationConfig,
+    AdaptationReport,
+    adapt,
+    current_adaptation,
+    pairs_digest,
+    read_record,
+)
+from knowledge_base.retrieval.evaluation import LabelledQuestion, read_questions
+from knowledge_base.retrieval.index import live_meta, load_index
+from knowledge_base.retrieval.lexicon import default_lexicon
+from knowledge_base.retrieval.query import QueryAnalyzer
+from knowledge_base.retrieval.training_pairs import TrainingPair, training_pairs
+from tthc.services import Services, build_services
+from tthc.settings import PROJECT_ROOT, Settings
+
+DEVELOPMENT_SET = PROJECT_ROOT / "tests" / "data" / "devset.jsonl"
+# Measured on the national catalogue (2 cores): about this long per training pair.
+SECONDS_PER_PAIR = 0.1
+# `tthc setup` adapts a knowledge base this small itself (the seed: about a minute).
+SETUP_ADAPTS_UP_TO = 300
+
+
+class HeldOutRefused(ValueError):
+    """A held-out set measures how well training generalises; it is never trained on."""
+
+
+@dataclass(frozen=True)
+class Adapted:
+    report: AdaptationReport | None  # None: the current adaptation was already this one
+    folder: Path
+    pairs: int
+
+
+def labelled_questions(paths: Sequence[Path]) -> list[LabelledQuestion]:
+    questions: list[LabelledQuestion] = []
+    for path in paths:
+        if "heldout" in path.name.replace("-", "").replace("_", "").lower():
+            raise HeldOutRefused(f"{path} is a held-out set: it is never trained on")
+        questions += read_questions(path)
+    return questions
+
+
+def default_questions() -> list[Path]:
+    """The development set, where the checkout has it."""
+    return [DEVELOPMENT_SET] if DEVELOPMENT_SET.is_file() else []
+
+
+def catalogue_pairs(
+    services: Services, questions: Sequence[LabelledQuestion], per_procedure: int, seed: int
+) -> list[TrainingPair]:
+    """Pairs from every active procedure, read as the live index reads questions (its
+    diacritics restorer does not depend on the model, so any live build will do)."""
+    meta = live_meta(services.settings.index_dir)
+    if meta is None or meta.get("kb_version") != services.search.catalogue.version():
+        services.search.reindex()
+    index = load_index(services.settings.index_dir)
+    lexicon = default_lexicon()
+    return training_pairs(
+        services.search.catalogue.training_texts(),
+        QueryAnalyzer(index.restorer, lexicon),
+        lexicon,
+        questions,
+        per_procedure=per_procedure,
+        seed=seed,
+    )
+
+
+def estimated_minutes(procedures: int, per_procedure: int = 4) -> int:
+    return max(1, round(procedures * per_procedure * SECONDS_PER_PAIR / 60))
+
+
+def adapt_search(
+    settings: Settings,
+    questions: Sequence[LabelledQuestion] = (),
+    config: AdaptationConfig | None = None,
+    per_procedure: int = 4,
+    progress: bool = False,
+    force: bool = False,
+) -> Adapted:
+    """Adapt the model to the catalogue and rebuild the index with it; a rerun with the same
+    catalogue, questions and settings keeps the current adaptation."""
+    config = config or AdaptationConfig()
+    base = settings.model_copy(update={"embedding_model": str(settings.model_dir)})
+    services = build_services(base)
+    pairs = catalogue_pairs(services, questions, per_procedure, config.seed)
+    current = current_adaptation(settings.models_dir)
+    if current is not None and not force:
+        record = read_record(current)
+        if record.get("pairs_digest") == pairs_digest(pairs) and record.get("config") == asdict(
+            config
+        ):
+            _reindex_with(settings, current)
+            return Adapted(None, current, len(pairs))
+    report = adapt(
+        settings.model_dir,
+        pairs,
+        settings.models_dir,
+        settings.query_prompt,
+        settings.passage_prompt,
+        config,
+        progress=progress,
+        extra_record={"procedures": len({pair.code for pair in pairs})},
+    )
+    services.close()
+    _reindex_with(settings, report.folder)
+    return Adapted(report, report.folder, len(pairs))
+
+
+def _reindex_with(settings: Settings, model: Path) -> None:
+    services = build_services(settings.model_copy(update={"embedding_model": str(model)}))
+    if not services.search.is_current():
+        services.search.reindex()
+    services.close()
