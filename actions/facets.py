@@ -136,7 +136,21 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "quy định ở đâu",
         "văn bản nào",
     ),
-    Facet.conditions: ("điều kiện gì", "điều kiện để", "cần điều kiện", "ai được", "đối tượng nào"),
+    Facet.conditions: (
+        "điều kiện gì",
+        "điều kiện để",
+        "cần điều kiện",
+        "ai được",
+        "đối tượng nào",
+        # A deadline the citizen must meet is a condition, not the processing time.
+        "báo trước",
+        "trước mấy",
+        "trc mấy",
+        "trước bao lâu",
+        "trước bao nhiêu ngày",
+        "chậm nhất",
+        "hạn chót",
+    ),
     Facet.result: (
         "nhận được gì",
         "kết quả là gì",

@@ -45,3 +45,21 @@ def test_without_cue_words_the_intent_decides() -> None:
 
 def test_a_vehicle_is_not_money() -> None:
     assert asked_facets("đăng ký phương tiện cần những gì", Facet.documents) == [Facet.documents]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "khách đến ở nhờ thì phải báo trước mấy giờ",
+        "tạm ngừng kinh doanh phải gửi thông báo trước bao lâu",
+        "chậm nhất là bao lâu phải đi khai tử",
+    ],
+)
+def test_a_deadline_the_citizen_must_meet_is_a_condition(text: str) -> None:
+    assert asked_facets(text, Facet.processing_time)[0] == Facet.conditions
+
+
+def test_how_long_the_office_takes_is_still_the_processing_time() -> None:
+    assert asked_facets("nộp hồ sơ xong bao lâu thì có kết quả", Facet.general) == [
+        Facet.processing_time
+    ]
