@@ -19,12 +19,13 @@ from knowledge_base.embedding.adaptation import (
     pairs_digest,
     read_record,
 )
+from knowledge_base.retrieval.corpus import Catalogue
 from knowledge_base.retrieval.evaluation import LabelledQuestion, read_questions
-from knowledge_base.retrieval.index import live_meta, load_index
+from knowledge_base.retrieval.index import diacritics_restorer
 from knowledge_base.retrieval.lexicon import default_lexicon
 from knowledge_base.retrieval.query import QueryAnalyzer
 from knowledge_base.retrieval.training_pairs import TrainingPair, training_pairs
-from tthc.services import Services, build_services
+from tthc.services import build_services
 from tthc.settings import PROJECT_ROOT, Settings
 
 DEVELOPMENT_SET = PROJECT_ROOT / "tests" / "data" / "devset.jsonl"
@@ -42,7 +43,6 @@ class HeldOutRefused(ValueError):
 class Adapted:
     report: AdaptationReport | None  # None: the current adaptation was already this one
     folder: Path
-    pairs: int
 
 
 def labelled_questions(paths: Sequence[Path]) -> list[LabelledQuestion]:
@@ -60,18 +60,16 @@ def default_questions() -> list[Path]:
 
 
 def catalogue_pairs(
-    services: Services, questions: Sequence[LabelledQuestion], per_procedure: int, seed: int
+    catalogue: Catalogue, questions: Sequence[LabelledQuestion], per_procedure: int, seed: int
 ) -> list[TrainingPair]:
-    """Pairs from every active procedure, read as the live index reads questions (its
-    diacritics restorer does not depend on the model, so any live build will do)."""
-    meta = live_meta(services.settings.index_dir)
-    if meta is None or meta.get("kb_version") != services.search.catalogue.version():
-        services.search.reindex()
-    index = load_index(services.settings.index_dir)
+    """Pairs from every active procedure, read as an index of the catalogue reads questions
+    (with the diacritics restorer it would store; no model needed)."""
+    corpus = catalogue.corpus()
     lexicon = default_lexicon()
+    restorer = diacritics_restorer(corpus.procedures, lexicon, corpus.wording)
     return training_pairs(
-        services.search.catalogue.training_texts(),
-        QueryAnalyzer(index.restorer, lexicon),
+        catalogue.training_texts(),
+        QueryAnalyzer(restorer, lexicon),
         lexicon,
         questions,
         per_procedure=per_procedure,
@@ -94,9 +92,9 @@ def adapt_search(
     """Adapt the model to the catalogue and rebuild the index with it; a rerun with the same
     catalogue, questions and settings keeps the current adaptation."""
     config = config or AdaptationConfig()
-    base = settings.model_copy(update={"embedding_model": str(settings.model_dir)})
-    services = build_services(base)
-    pairs = catalogue_pairs(services, questions, per_procedure, config.seed)
+    services = build_services(settings)
+    pairs = catalogue_pairs(services.search.catalogue, questions, per_procedure, config.seed)
+    services.close()
     current = current_adaptation(settings.models_dir)
     if current is not None and not force:
         record = read_record(current)
@@ -104,7 +102,7 @@ def adapt_search(
             config
         ):
             _reindex_with(settings, current)
-            return Adapted(None, current, len(pairs))
+            return Adapted(None, current)
     report = adapt(
         settings.model_dir,
         pairs,
@@ -115,9 +113,8 @@ def adapt_search(
         progress=progress,
         extra_record={"procedures": len({pair.code for pair in pairs})},
     )
-    services.close()
     _reindex_with(settings, report.folder)
-    return Adapted(report, report.folder, len(pairs))
+    return Adapted(report, report.folder)
 
 
 def _reindex_with(settings: Settings, model: Path) -> None:

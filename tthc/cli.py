@@ -177,12 +177,12 @@ def kb_adapt(
     rerun with the same catalogue, questions and options keeps the current model.
     """
     from knowledge_base.embedding.adaptation import AdaptationConfig
-    from tthc.adapting import HeldOutRefused, adapt_search, default_questions, labelled_questions
+    from tthc.adapting import adapt_search, default_questions, labelled_questions
 
     settings = get_settings()
     try:
         labelled = labelled_questions(default_questions() if questions is None else questions)
-    except (HeldOutRefused, ValueError) as error:
+    except ValueError as error:  # HeldOutRefused among them
         console.print(f"[red]Error:[/] {error}")
         raise typer.Exit(code=2) from error
     config = AdaptationConfig(seed=seed, epochs=epochs)
@@ -368,7 +368,9 @@ def _adapt_at_setup(services: Services) -> None:
             f"(about {estimated_minutes(total)} min)."
         )
         return
-    console.print(f"Adapting search to the {total} procedures (about a minute)…")
+    console.print(
+        f"Adapting search to the {total} procedures (about {estimated_minutes(total)} min)…"
+    )
     adapt_search(settings, labelled_questions(default_questions()), progress=True)
 
 

@@ -70,6 +70,22 @@ def _build_lexical(procedures: list[IndexedProcedure], lexicon: Lexicon) -> bm25
     return retriever
 
 
+def diacritics_restorer(
+    procedures: list[IndexedProcedure], lexicon: Lexicon, wording: list[str] | None = None
+) -> DiacriticsRestorer:
+    """What gives questions typed without diacritics their marks back: the knowledge base's
+    own wording (an index stores it; the adaptation reads questions with it too)."""
+    return DiacriticsRestorer.from_texts(
+        [p.name for p in procedures]
+        + [p.field or "" for p in procedures]
+        + [k for p in procedures for k in p.keywords]
+        + list(lexicon.synonyms.values())
+        + list(lexicon.abbreviations.values())
+        + (wording or []),
+        preferred=lexicon.common_phrases,
+    )
+
+
 def build_index(
     procedures: list[IndexedProcedure],
     encoder: Any,
@@ -112,15 +128,7 @@ def build_index(
     if lexical is not None:
         lexical.save(str(folder / "bm25"))
 
-    restorer = DiacriticsRestorer.from_texts(
-        [p.name for p in procedures]
-        + [p.field or "" for p in procedures]
-        + [k for p in procedures for k in p.keywords]
-        + list(lexicon.synonyms.values())
-        + list(lexicon.abbreviations.values())
-        + (wording or []),
-        preferred=lexicon.common_phrases,
-    )
+    restorer = diacritics_restorer(procedures, lexicon, wording)
     (folder / "restorer.json").write_text(
         json.dumps(restorer.table, ensure_ascii=False), encoding="utf-8"
     )

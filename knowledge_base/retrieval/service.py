@@ -105,7 +105,8 @@ class SearchService:
         rebuilds the index with a new adapted model, which queries must then be embedded
         with too."""
         if model != self.encoder.name and Path(model).is_dir():
-            self._encoder = Encoder(replace(self.embedding, model=model))
+            self.embedding = replace(self.embedding, model=model)
+            self._encoder = Encoder(self.embedding)
         return self.encoder
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:

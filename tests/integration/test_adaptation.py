@@ -50,7 +50,7 @@ def adapted(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
     services.upgrade_database()
     import_path(subset, services.sessions)
     adapted = adapt_search(settings, config=SMALL, per_procedure=2)
-    pairs = catalogue_pairs(services, [], per_procedure=2, seed=SMALL.seed)
+    pairs = catalogue_pairs(services.search.catalogue, [], per_procedure=2, seed=SMALL.seed)
     services.close()
     again = adapt(
         settings.model_dir,
