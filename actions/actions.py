@@ -35,7 +35,7 @@ from actions.procedure_resolver import (
     resolve,
     typed_choice,
 )
-from actions.question_wording import asks_the_same_of_another
+from actions.question_wording import asks_for_a_person, asks_the_same_of_another
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.retrieval.results import SearchHit
@@ -80,6 +80,21 @@ def _say(dispatcher: CollectingDispatcher, text: str, buttons: list[dict] | None
         dispatcher.utter_message(text=part)
     if parts:
         dispatcher.utter_message(text=parts[-1], buttons=buttons or [])
+
+
+def _offer(
+    dispatcher: CollectingDispatcher, text: str, candidates: list[SearchHit]
+) -> list[EventType]:
+    """Ask which of ``candidates`` is meant, one button each, and keep what was offered."""
+    buttons = [
+        {
+            "title": messages.button_title(hit, candidates),
+            "payload": f'/{CHOOSE_PROCEDURE}{{"procedure_code": "{hit.code}"}}',
+        }
+        for hit in candidates
+    ]
+    _say(dispatcher, text, buttons)
+    return [SlotSet(OFFERED, ",".join(hit.code for hit in candidates))]
 
 
 def _intent(tracker: Tracker) -> str:
@@ -242,9 +257,11 @@ class ActionAnswerProcedure(ServiceAction):
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         otherwise: str,
+        buttons: list[dict] | None = None,
     ) -> list[EventType]:
         """Answer the procedure a message names, whatever the intent classifier made of it
-        ("mình muốn mở quán cà phê nhỏ ở nhà" read as out of scope); else say ``otherwise``.
+        ("mình muốn mở quán cà phê nhỏ ở nhà" read as out of scope); else say ``otherwise``
+        (with ``buttons``).
         """
         text = _text(tracker)
         current = tracker.get_slot("procedure_code")
@@ -252,7 +269,7 @@ class ActionAnswerProcedure(ServiceAction):
         if resolution.outcome in (Outcome.found, Outcome.clarify):
             facets = _pending_facets(tracker) or _facets_asked(text, None, tracker)
             return self.respond(dispatcher, tracker, resolution, facets)
-        _say(dispatcher, otherwise)
+        _say(dispatcher, otherwise, buttons)
         return []
 
     def _kept_hits(self, tracker: Tracker, slot: str) -> list[SearchHit]:
@@ -325,17 +342,11 @@ class ActionAnswerProcedure(ServiceAction):
             events = self._answer(dispatcher, resolution.candidates[0].code, facets, tracker)
             return [*events, SlotSet(VARIANTS, codes)]
         if resolution.outcome is Outcome.clarify:
-            buttons = [
-                {
-                    "title": messages.button_title(hit, resolution.candidates),
-                    "payload": f'/{CHOOSE_PROCEDURE}{{"procedure_code": "{hit.code}"}}',
-                }
-                for hit in resolution.candidates
-            ]
-            _say(dispatcher, messages.clarify(facet), buttons)
-            offered = ",".join(hit.code for hit in resolution.candidates)
-            return [*waiting, SlotSet(OFFERED, offered)]
+            return [*waiting, *_offer(dispatcher, messages.clarify(facet), resolution.candidates)]
         if resolution.outcome is Outcome.ask_which:
+            if offered := self._kept_hits(tracker, OFFERED):
+                # "bao lâu thì xong?" instead of a click: the same choice, for this question.
+                return [*waiting, *_offer(dispatcher, messages.clarify(facet), offered)]
             _say(dispatcher, messages.ask_which(facet))
             return waiting
         _say(dispatcher, messages.not_found(self.profile))
@@ -388,15 +399,22 @@ class ActionDossierStatus(ServiceAction):
         return [SlotSet("receipt_code", code)]
 
 
-class ActionHandoff(ServiceAction):
+class ActionHandoff(ActionAnswerProcedure):
+    """How to reach a person; a message naming no person but a procedure ("tranh chấp
+    với hàng xóm, muốn nhờ xã hòa giải thì nộp đơn ở đâu") gets that procedure's answer."""
+
     def name(self) -> str:
         return "action_handoff"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        _say(dispatcher, messages.handoff(self.profile), messages.contact_buttons(self.profile))
-        return []
+        handoff = messages.handoff(self.profile)
+        buttons = messages.contact_buttons(self.profile)
+        if asks_for_a_person(_text(tracker)):
+            _say(dispatcher, handoff, buttons)
+            return []
+        return await self.answer_a_confident_match(dispatcher, tracker, handoff, buttons)
 
 
 class ActionOutOfScope(ActionAnswerProcedure):

@@ -111,6 +111,20 @@ def asks_the_same_of_another(text: str) -> bool:
     return bool(_SAME_OF_ANOTHER.search(fold_diacritics(text).lower().strip(" ?.!,")))
 
 
+_PERSON = re.compile(
+    r"\b(?:can bo|nhan vien|chuyen vien|tu van|nguoi that|nguoi ho tro|tong dai|hotline"
+    r"|duong day nong|dien thoai|so dt|email|goi lai|noi chuyen|noi voi|gap nguoi"
+    r"|ket noi|bot)\b"
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """True for "cho tôi gặp cán bộ", "số tổng đài", "không muốn nói chuyện với máy": a
+    message that names a person or a way to reach one. A story the intent classifier took
+    for such a request ("nhờ chính quyền hòa giải") names none, and is searched instead."""
+    return bool(_PERSON.search(fold_diacritics(text).lower()))
+
+
 def search_query(text: str) -> str:
     """The message without its question phrases, keeping the procedure's own words.
 

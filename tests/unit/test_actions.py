@@ -25,6 +25,7 @@ from actions.actions import (
     ActionDossierStatus,
     ActionFallback,
     ActionForgetConversation,
+    ActionHandoff,
     ActionOutOfScope,
     ActionRecordFeedback,
     today_in_vietnam,
@@ -521,6 +522,59 @@ def test_out_of_scope_without_a_confident_match_is_still_declined(
     assert events == []
     assert profile.hotline in texts(dispatcher)
     assert "(mã" not in texts(dispatcher)
+
+
+def test_a_request_for_a_person_gets_the_ways_to_reach_one_whatever_search_finds(
+    act: Act, profile: DeploymentProfile
+) -> None:
+    action = act(ActionHandoff, ScriptedSearch((BIRTH, 1.0)))
+    events, dispatcher = run(action, tracker("cho tôi gặp cán bộ tư pháp", "ask_human"))
+    assert events == []
+    assert profile.hotline in texts(dispatcher)
+    assert "(mã" not in texts(dispatcher)
+
+
+def test_a_story_read_as_a_request_for_a_person_gets_the_procedure_it_names(act: Act) -> None:
+    action = act(ActionHandoff, ScriptedSearch((BIRTH, 1.0)))
+    story = "vợ em mới sinh bé hôm qua, giờ đi đăng ký giấy tờ cho bé thì mang những gì ạ"
+    events, dispatcher = run(action, tracker(story, "ask_human"))
+    assert SlotSet("procedure_code", BIRTH) in events
+    assert f"(mã {BIRTH})" in texts(dispatcher)
+
+
+def test_a_request_for_a_person_without_a_confident_match_still_gets_the_ways_to_reach_one(
+    act: Act, profile: DeploymentProfile
+) -> None:
+    action = act(ActionHandoff, ScriptedSearch((BIRTH, 0.3), confident=False))
+    events, dispatcher = run(action, tracker("mình hỏi mãi không được, giúp mình với", "ask_human"))
+    assert events == []
+    assert profile.hotline in texts(dispatcher)
+    (call, _) = dispatcher.messages[-1]["buttons"]
+    assert call["payload"] == f"tel:{profile.hotline}"
+
+
+def test_another_question_instead_of_a_click_offers_the_same_choice_again(act: Act) -> None:
+    action = act(ActionAnswerProcedure)
+    offered = f"{BIRTH},{MARRIAGE}"
+    events, dispatcher = run(
+        action,
+        tracker(
+            "khoảng bao lâu thì xong?",
+            "ask_processing_time",
+            pending_facet="documents",
+            offered_codes=offered,
+        ),
+    )
+    assert events == [
+        SlotSet("pending_facet", "processing_time"),
+        SlotSet("offered_codes", offered),
+    ]
+    (question,) = dispatcher.messages
+    assert "thời hạn giải quyết của thủ tục nào dưới đây" in question["text"]
+    payloads = [
+        json.loads(b["payload"].removeprefix("/choose_procedure")) for b in question["buttons"]
+    ]
+    assert payloads == [{"procedure_code": BIRTH}, {"procedure_code": MARRIAGE}]
 
 
 def test_asking_the_same_of_another_procedure_keeps_the_facet(

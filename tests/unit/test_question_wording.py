@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from actions.question_wording import asks_the_same_of_another, names_no_procedure, search_query
+from actions.question_wording import (
+    asks_for_a_person,
+    asks_the_same_of_another,
+    names_no_procedure,
+    search_query,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,3 +67,29 @@ def test_asking_the_same_of_another_procedure_is_recognised(message: str) -> Non
 
 def test_a_new_question_is_not_taken_for_the_same_of_another() -> None:
     assert not asks_the_same_of_another("đăng ký tạm trú cần giấy tờ gì")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "cho tôi gặp cán bộ",
+        "so hotline la bao nhieu",
+        "toi k muon noi voi bot",
+        "để lại số điện thoại để cán bộ gọi lại",
+        "đường dây nóng là số mấy",
+    ],
+)
+def test_a_message_naming_a_person_or_a_way_to_reach_one_asks_for_a_person(message: str) -> None:
+    assert asks_for_a_person(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "nhà tôi tranh chấp ranh giới với hàng xóm, muốn nhờ xã hòa giải thì nộp đơn ở đâu",
+        "lan dau xuong tau lam thuyen vien, dang ky so thuyen vien het bao nhieu tien",
+        "mua xe máy cũ thì sang tên ở đâu",
+    ],
+)
+def test_a_story_about_a_procedure_does_not_ask_for_a_person(message: str) -> None:
+    assert not asks_for_a_person(message)
