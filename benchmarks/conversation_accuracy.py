@@ -120,12 +120,11 @@ def main() -> None:
     if not NATIONAL.exists():
         sys.exit(f"{NATIONAL} is absent: this benchmark reads the real national catalogue")
 
-    from tthc.api.main import create_app
     from tthc.rasa_server import running_assistant
 
     services = prepare(args.data_dir)
     items = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
-    with running_assistant(services.settings, create_app(services)) as running:
+    with running_assistant(services) as running:
         url = running.rasa_url
         results = [result for item in items for result in replay(url, item)]
 

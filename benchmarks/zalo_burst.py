@@ -106,7 +106,6 @@ def main() -> None:
     parser.add_argument("--retries", type=int, default=20)
     args = parser.parse_args()
 
-    from tthc.api.main import create_app
     from tthc.rasa_server import running_assistant
     from tthc.services import build_services
     from tthc.settings import get_settings
@@ -124,7 +123,7 @@ def main() -> None:
             }
         )
     )
-    with running_assistant(settings, create_app(build_services(settings)), credentials) as running:
+    with running_assistant(build_services(settings), credentials) as running:
         url = f"{running.rasa_url}/webhooks/zalo/webhook"
         # Warm-up, and how many API messages one answer to each question takes.
         per_question: dict[str, int] = {}

@@ -17,3 +17,11 @@ INFO_RECEIVED = (
 ANSWER_FAILED = (
     "Xin lỗi anh/chị, trợ lý đang gặp sự cố khi trả lời. Anh/chị vui lòng thử lại sau ít phút."
 )
+
+
+def too_long(limit: int) -> str:
+    """A message longer than every channel's limit (connectors/bodies.py)."""
+    return (
+        f"Tin nhắn của anh/chị dài quá {limit:,} ký tự nên trợ lý chưa đọc được. ".replace(",", ".")
+        + "Anh/chị vui lòng gửi câu hỏi ngắn gọn hơn, ví dụ: “Đăng ký khai sinh cần giấy tờ gì?”"
+    )

@@ -13,9 +13,14 @@ one per chat message, as Rasa produces them.
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
 import json
 import logging
+import os
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,12 +31,40 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import messages
+from connectors.bodies import MAX_MESSAGE_CHARS, BadBody, json_object, message_text
+from connectors.rate_limits import RateLimits
 
 logger = logging.getLogger(__name__)
 
-SENDER = re.compile(r"[A-Za-z0-9-]{16,64}")
 MESSAGE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
-DEFAULT_MAX_MESSAGE_CHARS = 10_000
+DEFAULT_MAX_MESSAGE_CHARS = MAX_MESSAGE_CHARS
+
+
+class ConversationIds:
+    """Conversation ids the channel issues: ``<random id>.<signature>``, checked by HMAC."""
+
+    ISSUED = re.compile(r"([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{43})")
+
+    def __init__(self, key: str) -> None:
+        self._key = key.encode()
+
+    def _signature(self, conversation: str) -> str:
+        digest = hmac.new(self._key, f"portal:{conversation}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def issue(self) -> str:
+        conversation = secrets.token_urlsafe(18)
+        return f"{conversation}.{self._signature(conversation)}"
+
+    def conversation(self, token: Any) -> str | None:
+        """The conversation a token names, if this deployment issued it."""
+        match = self.ISSUED.fullmatch(token) if isinstance(token, str) else None
+        if match is None:
+            return None
+        conversation, signature = match.groups()
+        if not hmac.compare_digest(signature, self._signature(conversation)):
+            return None
+        return conversation
 
 
 class Reply:
@@ -89,6 +122,18 @@ def _bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=400)
 
 
+def _too_many(seconds: int) -> HTTPResponse:
+    return response.json(
+        {"error": "too many messages, please wait", "retry_after": seconds},
+        status=429,
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def _address(request: Request) -> str:
+    return request.remote_addr or request.ip
+
+
 class PortalInput(InputChannel):
     """Rasa channel at /webhooks/portal/webhook, used by the widget (tthc/widget/)."""
 
@@ -99,27 +144,42 @@ class PortalInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> PortalInput:
         values = credentials or {}
-        return cls(int(values.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS))
+        secret = values.get("conversation_secret") or os.environ.get("PORTAL_CONVERSATION_SECRET")
+        return cls(
+            int(values.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS),
+            conversation_secret=secret or None,
+            limits=RateLimits(
+                values.get("messages_per_conversation") or "20/minute",
+                values.get("messages_per_address") or "120/minute",
+            ),
+            issuing=RateLimits(per_address=values.get("conversations_per_address") or "30/minute"),
+        )
 
-    def __init__(self, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> None:
-        self.max_message_chars = max_message_chars
+    def __init__(
+        self,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+        conversation_secret: str | None = None,
+        limits: RateLimits | None = None,
+        issuing: RateLimits | None = None,
+    ) -> None:
+        self.max_message_chars = min(max_message_chars, MAX_MESSAGE_CHARS)
+        if not conversation_secret:
+            logger.warning(
+                "No PORTAL_CONVERSATION_SECRET: conversation ids last until Rasa restarts"
+            )
+        self.ids = ConversationIds(conversation_secret or secrets.token_urlsafe(32))
+        self.limits = limits or RateLimits()
+        self.issuing = issuing or RateLimits(per_address="30/minute")
         # Replies kept for retries of the same message_id (10 minutes).
         self.replies: TTLCache[str, Reply] = TTLCache(maxsize=20_000, ttl=600)
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def _validate(self, body: Any) -> tuple[str, str, str] | str:
-        if not isinstance(body, dict):
-            return "the body must be a JSON object"
-        sender, text, message_id = body.get("sender"), body.get("message"), body.get("message_id")
-        if not isinstance(sender, str) or not SENDER.fullmatch(sender):
-            return "sender must be 16-64 letters, digits or dashes"
+    def _validate(self, body: dict[str, Any]) -> tuple[str, str]:
+        """The message and its id, or BadBody."""
+        message_id = body.get("message_id")
         if not isinstance(message_id, str) or not MESSAGE_ID.fullmatch(message_id):
-            return "message_id must be 1-64 letters, digits or dashes"
-        if not isinstance(text, str) or not text.strip():
-            return "message must be non-empty text"
-        if len(text) > self.max_message_chars:
-            return f"message is longer than {self.max_message_chars} characters"
-        return sender, text, message_id
+            raise BadBody("message_id must be 1-64 letters, digits or dashes")
+        return message_text(body.get("message"), self.max_message_chars), message_id
 
     async def _answer(
         self,
@@ -129,6 +189,8 @@ class PortalInput(InputChannel):
     ) -> None:
         try:
             await on_new_message(message)
+            if not reply.messages:  # the action endpoint did not answer: Rasa says nothing
+                await reply.add({"text": messages.ANSWER_FAILED})
         except Exception:
             logger.exception("The portal message could not be answered")
             await reply.add({"text": messages.ANSWER_FAILED})
@@ -142,20 +204,32 @@ class PortalInput(InputChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/conversations", methods=["POST"])
+        async def new_conversation(request: Request) -> HTTPResponse:
+            wait = self.issuing.retry_after(_address(request))
+            if wait is not None:
+                return _too_many(wait)
+            return response.json({"sender": self.ids.issue()}, status=201)
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
             try:
-                body = json.loads(request.body or b"")
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                return _bad_request("the body must be JSON")
-            checked = self._validate(body)
-            if isinstance(checked, str):
-                return _bad_request(checked)
-            sender, text, message_id = checked
+                body = json_object(request.body)
+                text, message_id = self._validate(body)
+            except BadBody as error:
+                return _bad_request(str(error))
+            sender = self.ids.conversation(body.get("sender"))
+            if sender is None:
+                return response.json(
+                    {"error": "unknown conversation", "code": "unknown_conversation"}, 403
+                )
             key = f"{sender}:{message_id}"
             reply = self.replies.get(key)
             replayed = reply is not None
             if reply is None:
+                wait = self.limits.retry_after(_address(request), sender)
+                if wait is not None:
+                    return _too_many(wait)
                 reply = self.replies[key] = Reply()
                 message = UserMessage(
                     text,

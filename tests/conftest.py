@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+REST_TOKEN = "rest-token-for-tests"  # the live assistant's REST channel asks for it
 SHARED_DATA = ROOT.parent / "shared" / "data"
 NATIONAL_FILE = SHARED_DATA / "procedures" / "dichvucong-national.jsonl"
 CATALOGUE_FILE = SHARED_DATA / "procedures" / "lamdong-catalogue.csv"
@@ -93,7 +94,8 @@ class LiveAssistant:
     """The whole assistant over the seed knowledge base, as citizens reach it."""
 
     rasa_url: str  # channels: /webhooks/rest|portal|zalo/webhook
-    app_url: str  # the demo portal page, the APIs, the actions
+    app_url: str  # the demo portal page, the public APIs
+    supervisor: Any  # keeps the Rasa server running
     settings: Any
     sessions: Any
     zalo: Any  # the fake Zalo API the Zalo channel talks to
@@ -113,7 +115,6 @@ def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
     from actions.dossier_status import load_demo_records
     from knowledge_base.seed import DEMO_DOSSIERS
     from tests.fakes.zalo_api import FakeZaloApi
-    from tthc.api.main import create_app
     from tthc.rasa_server import running_assistant
 
     data_dir = tmp_path_factory.mktemp("live")
@@ -136,18 +137,29 @@ def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
     credentials.write_text(
         yaml.safe_dump(
             {
-                "rest": None,
-                "connectors.portal.PortalInput": {"max_message_chars": 10000},
+                "connectors.rest.RestInput": {"token": REST_TOKEN},
+                # Every test talks from 127.0.0.1: the per-address limits of a whole run.
+                "connectors.portal.PortalInput": {
+                    "max_message_chars": 10000,
+                    "messages_per_address": "10000/minute",
+                    "conversations_per_address": "10000/minute",
+                },
                 "connectors.zalo.channel.ZaloInput": zalo_credentials,
             }
         ),
         encoding="utf-8",
     )
     try:
-        with running_assistant(settings, create_app(services), credentials) as running:
+        with running_assistant(services, credentials) as running:
             settings.public_chat_url = running.rasa_url  # what the portal page embeds
             yield LiveAssistant(
-                running.rasa_url, running.app_url, settings, sessions, zalo, zalo_credentials
+                running.rasa_url,
+                running.app_url,
+                running.supervisor,
+                settings,
+                sessions,
+                zalo,
+                zalo_credentials,
             )
     finally:
         zalo.close()

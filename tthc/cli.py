@@ -374,11 +374,6 @@ def _adapt_at_setup(services: Services) -> None:
     adapt_search(settings, labelled_questions(default_questions()), progress=True)
 
 
-def _local(host: str) -> str:
-    """Where this machine reaches a server listening on ``host`` (all interfaces: here)."""
-    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-
-
 def announce_when_ready(
     app_url: str,
     rasa_url: str | None,
@@ -411,52 +406,72 @@ def serve(
         bool, typer.Option(help="Also start the Rasa server (its channels) beside the app")
     ] = True,
 ) -> None:
-    """Run the assistant: the app (API, actions) and, by default, the Rasa server."""
-    import uvicorn
+    """Run the assistant: the app (API, actions) and, by default, the Rasa server, restarted
+    whenever it exits unasked."""
+    import asyncio
 
     from tthc import rasa_server
+    from tthc.serving import Listeners, local_address
 
     settings = get_settings()
+    problems = settings.production_problems()
+    if problems:
+        console.print("[red]A production deployment must set:[/]\n  " + "\n  ".join(problems))
+        raise typer.Exit(2)
+    local = local_address(host)
+    settings.public_chat_url = settings.public_chat_url or f"http://{local}:{settings.rasa_port}"
     app_url = f"http://{host}:{port}"
     rasa_url = f"http://{host}:{settings.rasa_port}"
     log_file = settings.data_dir / "rasa.log"
-    rasa = None
+    services = build_services(settings)
+    supervisor = None
     if engine:
-        rasa = rasa_server.start(settings, app_url, host=host, log_file=log_file)
+        supervisor = rasa_server.Supervisor(
+            lambda: rasa_server.start(settings, listeners.action_url, host=host, log_file=log_file),
+            f"http://{local}:{settings.rasa_port}",
+        )
+    listeners = Listeners(services, host, port, log_level="info", engine=supervisor)
+    if supervisor is not None:
+        supervisor.start()
         console.print(
             f"Starting tthc-assistant: the app on {app_url} and the Rasa server on {rasa_url} "
             f"(loading the dialogue model takes about a minute; log: {log_file}). "
             "The ready line follows when both answer."
         )
     else:
-        console.print(f"Starting tthc-assistant: the app on {app_url} (no Rasa server).")
+        console.print(
+            f"Starting tthc-assistant: the app on {app_url} (no Rasa server; its actions at "
+            f"{listeners.action_url}/webhook with TTHC_ACTION_TOKEN)."
+        )
     guide = (
         f"  portal:  {app_url}/  (demo page with the chat widget)\n"
         f"  zalo:    POST {rasa_url}/webhooks/zalo/webhook  (see README: registering the OA)\n"
         f"  chat:    POST {rasa_url}/webhooks/rest/webhook "
         '{"sender": "me", "message": "làm căn cước cần gì?"}\n'
         f"  search:  {app_url}/api/search?q=lam+can+cuoc+can+gi\n"
-        f"  docs:    {app_url}/docs\n"
-        f"  health:  {app_url}/healthz\n"
-        + ("Ctrl-C stops both." if rasa is not None else "Ctrl-C stops it (no Rasa server).")
+        + (f"  docs:    {app_url}/docs\n" if settings.environment != "production" else "")
+        + f"  health:  {app_url}/healthz\n"
+        + ("Ctrl-C stops both." if supervisor is not None else "Ctrl-C stops it (no Rasa server).")
     )
-    local = _local(host)
     threading.Thread(
         target=announce_when_ready,
         args=(
             f"http://{local}:{port}",
-            f"http://{local}:{settings.rasa_port}" if rasa is not None else None,
-            rasa,
+            supervisor.url if supervisor is not None else None,
+            supervisor.process if supervisor is not None else None,
             guide,
         ),
-        kwargs={"log_file": log_file if rasa is not None else None, "shown_url": app_url},
+        kwargs={"log_file": log_file if supervisor is not None else None, "shown_url": app_url},
         daemon=True,
     ).start()
     try:
-        uvicorn.run("tthc.api.main:create_app", factory=True, host=host, port=port)
+        asyncio.run(listeners.serve())
+    except KeyboardInterrupt:
+        pass
     finally:
-        if rasa is not None:
-            rasa_server.stop(rasa)
+        if supervisor is not None:
+            supervisor.stop()
+        services.close()
 
 
 if __name__ == "__main__":

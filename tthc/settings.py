@@ -7,10 +7,12 @@ the values they need.
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge_base.embedding.adaptation import current_adaptation
@@ -31,9 +33,20 @@ PROJECT_ROOT = _project_root()
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TTHC_", env_file=".env", extra="ignore")
 
+    environment: Literal["development", "production"] = Field(
+        "development",
+        description="production: no API docs, REST only with rest_token, the chat origins "
+        "and public_chat_url must be set (`tthc serve` refuses to start otherwise)",
+    )
     data_dir: Path = Field(PROJECT_ROOT / ".data", description="Index, model and other state")
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default: a SQLite file in data_dir"
+    )
+    tracker_store_url: str | None = Field(
+        None,
+        description="Where Rasa keeps conversations (its SQL tracker store), so a restart "
+        "loses none; default: the app's PostgreSQL database, or a SQLite file of its own "
+        "beside the app's",
     )
     embedding_model: str | None = Field(
         None,
@@ -85,7 +98,29 @@ class Settings(BaseSettings):
     rasa_model: Path = Field(
         PROJECT_ROOT / "models" / "tthc.tar.gz", description="Trained model (make trains it)"
     )
-    rasa_port: int = Field(5005, description="Port of the Rasa server (REST channel)")
+    rasa_port: int = Field(5005, description="Port of the Rasa server (its channels)")
+    # Rasa's action endpoint is not beside the public pages: it has a listener of its own,
+    # on loopback by default, and answers only calls carrying the shared token.
+    action_host: str = Field("127.0.0.1", description="Where the action endpoint listens")
+    action_port: int = Field(5055, description="Port of the action endpoint (Rasa's default)")
+    action_token: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
+        description="Bearer token Rasa sends with each action call; default: a new one per "
+        "`tthc serve`, handed to the Rasa server it starts (set it where Rasa runs elsewhere)",
+    )
+    rest_token: SecretStr | None = Field(
+        None,
+        description="Bearer token of the REST channel for integrations (LGSP, kiosks); without "
+        "one REST is open in development and off in production",
+    )
+    portal_conversation_secret: SecretStr | None = Field(
+        None,
+        description="Key signing the portal widget's conversation ids; default: one created "
+        "once in data_dir (secrets/portal_conversation_key)",
+    )
+    search_rate_limit: str = Field(
+        "60/minute", description="Searches each client address may make (/api/search)"
+    )
     chat_allowed_origins: str = Field(
         "*",
         description="Origins whose pages may call the Rasa server's channels (the portal's "
@@ -94,7 +129,7 @@ class Settings(BaseSettings):
     public_chat_url: str | None = Field(
         None,
         description="The Rasa server's address as browsers reach it (the widget's "
-        "data-server); default: the page's host at rasa_port",
+        "data-server); default: http://127.0.0.1:<rasa_port>, never the request's Host",
     )
     clarify_margin: float = Field(
         0.07,
@@ -110,6 +145,32 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'tthc.sqlite3'}"
+
+    @property
+    def resolved_tracker_store_url(self) -> str:
+        """An SQLAlchemy 1.4 URL for the engine environment (its default drivers)."""
+        if self.tracker_store_url:
+            return self.tracker_store_url
+        if self.database_url and self.database_url.startswith("postgresql"):
+            rest = self.database_url.split("://", 1)[1]
+            return f"postgresql://{rest}"
+        return f"sqlite:///{self.data_dir / 'trackers.sqlite3'}"
+
+    @property
+    def chat_url(self) -> str:
+        """The Rasa server as browsers reach it: configured, never taken from a request."""
+        return (self.public_chat_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
+
+    def production_problems(self) -> list[str]:
+        """What a production deployment must set and has not (empty: ready)."""
+        if self.environment != "production":
+            return []
+        problems = []
+        if not self.public_chat_url:
+            problems.append("TTHC_PUBLIC_CHAT_URL: the Rasa server's public address")
+        if "*" in self.chat_allowed_origins.split():
+            problems.append("TTHC_CHAT_ALLOWED_ORIGINS: the portal's origins, not *")
+        return problems
 
     @property
     def models_dir(self) -> Path:

@@ -7,6 +7,13 @@ import logging
 from typing import Any
 
 import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryError,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 from connectors.zalo.tokens import Tokens, TokenStore, rotated
 
@@ -16,9 +23,19 @@ EXPIRED_ACCESS_TOKEN = -216
 DEFAULT_API_URL = "https://openapi.zalo.me"
 DEFAULT_OAUTH_URL = "https://oauth.zaloapp.com"
 # Retried only where the message cannot have been delivered: no connection, or a gateway
-# that did not reach Zalo (a 504 may have). Zalo's own errors are not retried.
-SEND_ATTEMPTS = 3
-RETRIED_STATUS = frozenset({502, 503})  # not 504: the message may have gone through
+# that did not reach Zalo or asked to slow down (a 504 may have delivered it). Zalo's own
+# errors are not retried. Five attempts over about ten seconds ride out a brief outage.
+SEND_ATTEMPTS = 5
+RETRIED_STATUS = frozenset({429, 502, 503})  # not 504: the message may have gone through
+NOT_DELIVERED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class _Undelivered(Exception):
+    """One attempt that cannot have reached Zalo: worth another."""
+
+    def __init__(self, reason: str, response: httpx.Response | None = None) -> None:
+        super().__init__(reason)
+        self.response = response
 
 
 def _seconds(value: Any) -> float | None:
@@ -43,6 +60,7 @@ class ZaloClient:
         api_url: str = DEFAULT_API_URL,
         oauth_url: str = DEFAULT_OAUTH_URL,
         timeout: float = 10.0,
+        retry_wait: float = 0.5,
     ) -> None:
         self.app_id = app_id
         self.app_secret = app_secret
@@ -50,6 +68,7 @@ class ZaloClient:
         self.send_url = f"{api_url.rstrip('/')}/v3.0/oa/message/cs"
         self.refresh_url = f"{oauth_url.rstrip('/')}/v4/oa/access_token"
         self.timeout = timeout
+        self.retry_wait = retry_wait  # seconds, doubled at each retry (with jitter)
         self._http: httpx.AsyncClient | None = None
         self._refreshing = asyncio.Lock()
         # Kept in memory; the file is read again only to refresh, when another process may
@@ -80,21 +99,21 @@ class ZaloClient:
     async def _post_message(
         self, token: str, recipient: dict[str, str], message: dict[str, Any]
     ) -> dict[str, Any]:
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                response = await self.http.post(
-                    self.send_url,
-                    headers={"access_token": token},
-                    json={"recipient": recipient, "message": message},
-                )
-            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                if attempt == SEND_ATTEMPTS - 1:
-                    raise ZaloApiError("network", str(error)) from None
-                await asyncio.sleep(0.5 * 2**attempt)
-                continue
-            if response.status_code not in RETRIED_STATUS or attempt == SEND_ATTEMPTS - 1:
-                break
-            await asyncio.sleep(0.5 * 2**attempt)
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(_Undelivered),
+            stop=stop_after_attempt(SEND_ATTEMPTS),
+            wait=wait_random_exponential(multiplier=self.retry_wait, max=8 * self.retry_wait),
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    response = await self._post_once(token, recipient, message)
+        except RetryError as error:
+            last = error.last_attempt.exception()
+            if isinstance(last, _Undelivered) and last.response is not None:
+                response = last.response  # a status Zalo's gateway kept giving
+            else:
+                raise ZaloApiError("network", str(last)) from None
         try:
             body = response.json()
         except ValueError:
@@ -102,6 +121,21 @@ class ZaloClient:
         if not isinstance(body, dict):
             raise ZaloApiError(response.status_code, "the reply is not a JSON object")
         return body
+
+    async def _post_once(
+        self, token: str, recipient: dict[str, str], message: dict[str, Any]
+    ) -> httpx.Response:
+        try:
+            response = await self.http.post(
+                self.send_url,
+                headers={"access_token": token},
+                json={"recipient": recipient, "message": message},
+            )
+        except NOT_DELIVERED as error:
+            raise _Undelivered(str(error)) from None
+        if response.status_code in RETRIED_STATUS:
+            raise _Undelivered(f"HTTP {response.status_code}", response)
+        return response
 
     async def refresh(self, expired: str) -> str:
         """A new access token, unless another task or process has already got one."""

@@ -24,7 +24,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import messages
+from connectors.bodies import MAX_MESSAGE_CHARS
 from connectors.conversations import forget_conversation
+from connectors.rate_limits import RateLimits
 from connectors.recent_events import RecentEvents, recent_events
 from connectors.zalo import events, signature
 from connectors.zalo.api import DEFAULT_API_URL, DEFAULT_OAUTH_URL, ZaloClient
@@ -43,6 +45,9 @@ DEFAULT_TOKEN_FILE = Path(".data") / "zalo_tokens.json"
 WORKERS = 8
 QUIET_SECONDS = 0.02
 MAX_DEFER_SECONDS = 1.0
+# Zalo's clock and ours may differ a little; an event from further in the future is forged
+# or replayed with a made-up time.
+MAX_CLOCK_SKEW_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,7 @@ class ZaloOutput(OutputChannel):
         self.recipient = recipient
         self.user = user
         self.buttons = buttons
+        self.sent = 0
 
     @classmethod
     def name(cls) -> str:
@@ -156,6 +162,7 @@ class ZaloOutput(OutputChannel):
 
     async def _send(self, message: dict[str, Any]) -> None:
         await self.client.send(self.recipient, message)
+        self.sent += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         self.buttons.forget(self.user)  # earlier buttons no longer answer this message
@@ -214,6 +221,8 @@ class ZaloInput(InputChannel):
         )
         self.seen: RecentEvents = recent_events(settings.redis_url, prefix="tthc:zalo:seen:")
         self.buttons = OfferedButtons()
+        # Zalo's servers are the only caller, so the limit is per user, not per address.
+        self.limits = RateLimits(per_sender="20/minute")
         self._queues: list[asyncio.Queue[Any]] = []
         self._workers: list[asyncio.Task[None]] = []  # referenced, so never collected
         self._last_arrival = 0.0
@@ -223,8 +232,8 @@ class ZaloInput(InputChannel):
             )
 
     def _fresh(self, event: ZaloEvent) -> bool:
-        age = abs(time.time() * 1000 - event.timestamp_ms) / 1000
-        return age <= self.settings.max_event_age_seconds
+        age = (time.time() * 1000 - event.timestamp_ms) / 1000
+        return -MAX_CLOCK_SKEW_SECONDS <= age <= self.settings.max_event_age_seconds
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("zalo_webhook", __name__)
@@ -314,7 +323,13 @@ class ZaloInput(InputChannel):
         output = ZaloOutput(self.client, recipient, sender_id, self.buttons)
         try:
             if kind is EventKind.TEXT:
+                if self.limits.retry_after(None, sender_id) is not None:
+                    logger.warning("A Zalo user sent over the rate limit; not answered")
+                    return
                 text = self.buttons.resolve(sender_id, event.text or "")
+                if len(text) > MAX_MESSAGE_CHARS:
+                    await output.send_text_message(sender_id, messages.too_long(MAX_MESSAGE_CHARS))
+                    return
                 await on_new_message(
                     UserMessage(
                         text,
@@ -324,6 +339,8 @@ class ZaloInput(InputChannel):
                         message_id=event.msg_id,
                     )
                 )
+                if not output.sent:  # the action endpoint did not answer: Rasa says nothing
+                    await output.send_text_message(sender_id, messages.ANSWER_FAILED)
             elif kind in (EventKind.FOLLOW, EventKind.CHAT_NOW):
                 await on_new_message(
                     UserMessage(GREET, output, sender_id, input_channel=self.name())

@@ -97,6 +97,8 @@ def parse(raw_body: bytes) -> ZaloEvent:
         body = json.loads(raw_body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MalformedEvent(f"body is not JSON: {error}") from None
+    except RecursionError:
+        raise MalformedEvent("body is nested too deeply") from None
     if not isinstance(body, dict):
         raise MalformedEvent("body is not a JSON object")
     name = body.get("event_name")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
+import threading
 
 from vntext.normalization import fold_diacritics, has_diacritics, normalize
 
@@ -25,11 +25,22 @@ def _fold(text: str) -> str:
     return _FINAL_Y.sub("i", fold_diacritics(text.lower()))
 
 
-@lru_cache(maxsize=1)
-def _word_tokenize():  # type: ignore[no-untyped-def]
-    from underthesea import word_tokenize
+# underthesea loads its model on the first call and keeps a tagger that is not safe to share
+# between threads: the first concurrent searches after a start failed. Its calls take about
+# a millisecond, so they are made one at a time.
+_UNDERTHESEA = threading.Lock()
 
-    return word_tokenize
+
+def _segment(text: str) -> list[str]:
+    with _UNDERTHESEA:
+        from underthesea import word_tokenize
+
+        return word_tokenize(text)
+
+
+def warm_up() -> None:
+    """Load underthesea's model now (at start), not during a citizen's first question."""
+    _segment("đăng ký khai sinh")
 
 
 def syllable_tokens(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
@@ -55,7 +66,7 @@ def compound_tokens(text: str) -> list[str]:
     """
     if not has_diacritics(text):
         return []
-    words = _word_tokenize()(normalize(text).lower())
+    words = _segment(normalize(text).lower())
     compounds = []
     for word in words:
         parts = _WORDS.findall(_fold(word))

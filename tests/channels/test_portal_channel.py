@@ -35,12 +35,15 @@ def ask(live, sender: str, text: str, message_id: str | None = None) -> list[dic
     return messages
 
 
-def citizen() -> str:
-    return str(uuid.uuid4())
+def citizen(live) -> str:  # type: ignore[no-untyped-def]
+    """A new conversation, as the widget starts one: its id issued by the channel."""
+    response = httpx.post(f"{live.rasa_url}/webhooks/portal/conversations", timeout=10)
+    assert response.status_code == 201
+    return response.json()["sender"]
 
 
 def test_an_answer_streams_back_as_json_lines_with_its_source(live) -> None:
-    messages = ask(live, citizen(), "lam giay khai sinh cho con can giay to gi")
+    messages = ask(live, citizen(live), "lam giay khai sinh cho con can giay to gi")
     text = "\n".join(m.get("text", "") for m in messages)
     assert f"mã {BIRTH}" in text
     assert {"answer": {"procedure_code": BIRTH, "facet": "documents"}} in [
@@ -49,7 +52,7 @@ def test_an_answer_streams_back_as_json_lines_with_its_source(live) -> None:
 
 
 def test_a_retried_message_gets_the_same_answer_and_is_handled_once(live) -> None:
-    sender = citizen()
+    sender = citizen(live)
     ask(live, sender, "đăng ký khai sinh mất bao lâu")
     first = ask(live, sender, "/feedback_bad", message_id="rating-1")
     again = ask(live, sender, "/feedback_bad", message_id="rating-1")
@@ -63,39 +66,52 @@ def test_a_retried_message_gets_the_same_answer_and_is_handled_once(live) -> Non
     assert [h["reply"]["replayed"] for h in heads] == [True, False]
     with live.sessions() as session:
         rows = session.scalars(
-            select(AnswerFeedback).where(AnswerFeedback.conversation_id == f"portal:{sender}")
+            select(AnswerFeedback).where(
+                AnswerFeedback.conversation_id == f"portal:{sender.split('.')[0]}"
+            )
         ).all()
     assert [(row.procedure_code, row.helpful) for row in rows] == [(BIRTH, False)]
 
 
 def test_html_in_a_message_is_never_echoed_back(live) -> None:
-    messages = ask(live, citizen(), '<script>alert("x")</script><img src=x onerror=alert(1)>')
+    messages = ask(live, citizen(live), '<script>alert("x")</script><img src=x onerror=alert(1)>')
     assert messages
     assert all(
         "<script" not in m.get("text", "") and "onerror" not in m.get("text", "") for m in messages
     )
 
 
+ISSUED = "an id the channel issued"
+
+
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        ({"message": "xin chào", "message_id": "m1"}, "sender"),
-        ({"sender": "short", "message": "xin chào", "message_id": "m1"}, "sender"),
-        (
-            {"sender": "../../etc/passwd-0000000", "message": "xin chào", "message_id": "m1"},
-            "sender",
-        ),
-        ({"sender": str(uuid.uuid4()), "message": "xin chào"}, "message_id"),
-        ({"sender": str(uuid.uuid4()), "message": "   ", "message_id": "m1"}, "message"),
-        ({"sender": str(uuid.uuid4()), "message": 42, "message_id": "m1"}, "message"),
-        ({"sender": str(uuid.uuid4()), "message": "a" * 10_001, "message_id": "m1"}, "longer"),
+        ({"sender": ISSUED, "message": "xin chào"}, "message_id"),
+        ({"sender": ISSUED, "message": "   ", "message_id": "m1"}, "message"),
+        ({"sender": ISSUED, "message": 42, "message_id": "m1"}, "message"),
+        ({"sender": ISSUED, "message": None, "message_id": "m1"}, "message"),
+        ({"sender": ISSUED, "message": "a" * 10_001, "message_id": "m1"}, "longer"),
         (["not", "an", "object"], "object"),
+        (None, "object"),
     ],
 )
 def test_a_bad_request_gets_a_400_that_says_what_is_wrong(live, body: object, error: str) -> None:
+    if isinstance(body, dict) and body.get("sender") == ISSUED:
+        body = {**body, "sender": citizen(live)}
     response = post(live, body)
     assert response.status_code == 400
     assert error in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [None, "short", "../../etc/passwd-0000000", str(uuid.uuid4()), "portal:default"],
+)
+def test_a_conversation_the_channel_did_not_issue_gets_a_403(live, sender: object) -> None:
+    response = post(live, {"sender": sender, "message": "xin chào", "message_id": "m1"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "unknown_conversation"
 
 
 def test_a_body_that_is_not_json_gets_a_400(live) -> None:
@@ -105,7 +121,7 @@ def test_a_body_that_is_not_json_gets_a_400(live) -> None:
 
 
 def test_a_message_of_10000_characters_is_answered(live) -> None:
-    messages = ask(live, citizen(), ("tôi muốn hỏi " * 770)[:10_000])
+    messages = ask(live, citizen(live), ("tôi muốn hỏi " * 770)[:10_000])
     assert messages and all(len(m.get("text", "")) <= 2000 for m in messages)
 
 
@@ -120,5 +136,5 @@ def test_a_portal_on_another_origin_may_call_the_channel(live) -> None:
     )
     assert response.status_code in (200, 204)
     assert response.headers["access-control-allow-origin"] in ("*", "https://dichvucong.example.vn")
-    streamed = post(live, {"sender": citizen(), "message": "xin chào", "message_id": "m1"})
+    streamed = post(live, {"sender": citizen(live), "message": "xin chào", "message_id": "m1"})
     assert streamed.headers["access-control-allow-origin"] in ("*", "https://dichvucong.example.vn")

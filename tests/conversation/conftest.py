@@ -7,6 +7,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests.conftest import REST_TOKEN
+
 Reply = list[dict]
 
 
@@ -23,6 +25,7 @@ def say(assistant: str) -> Callable[[str, str], Reply]:
         response = httpx.post(
             f"{assistant}/webhooks/rest/webhook",
             json={"sender": sender, "message": message},
+            headers={"Authorization": f"Bearer {REST_TOKEN}"},
             timeout=60,
         )
         assert response.status_code == 200, response.text

@@ -10,13 +10,20 @@ from typing import Any
 import pytest
 
 from connectors.messages import ANSWER_FAILED
-from connectors.portal import PortalInput
+from connectors.portal import ConversationIds, PortalInput
 from tests.engine.conftest import ScriptedAgent, channel_client
 
 pytestmark = pytest.mark.engine
 
 URL = "/webhooks/portal/webhook"
-SENDER = "3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e"
+NEW_CONVERSATION = "/webhooks/portal/conversations"
+SECRET = "portal-conversation-key-for-tests"
+SENDER = ConversationIds(SECRET).issue()  # as the channel issues it to a widget
+CONVERSATION = SENDER.split(".")[0]
+
+
+def portal(**credentials: Any) -> PortalInput:
+    return PortalInput.from_credentials({"conversation_secret": SECRET, **credentials})
 
 
 def lines(body: str) -> list[dict[str, Any]]:
@@ -27,7 +34,7 @@ def post(agent: ScriptedAgent, *bodies: Any, channel: PortalInput | None = None)
     """POST each body in turn to one channel; the responses, in order."""
 
     async def go() -> list[Any]:
-        async with channel_client(channel or PortalInput(), agent) as client:
+        async with channel_client(channel or portal(), agent) as client:
             responses = []
             for body in bodies:
                 content = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -58,7 +65,7 @@ def test_the_message_reaches_rasa_as_the_portal_sender_with_its_id() -> None:
     post(agent, message("lệ phí làm hộ chiếu", message_id="m-42"))
     (received,) = agent.messages
     assert (received.sender_id, received.text, received.message_id) == (
-        f"portal:{SENDER}",
+        f"portal:{CONVERSATION}",
         "lệ phí làm hộ chiếu",
         "m-42",
     )
@@ -91,8 +98,8 @@ def test_a_failure_while_answering_gets_an_apology_line() -> None:
     [
         (b"{not json", "the body must be JSON"),
         (b"[]", "the body must be a JSON object"),
-        (message("xin chào", sender="default"), "sender must be 16-64"),
-        (message("xin chào", sender="zalo:2468458835296117922"), "sender must be 16-64"),
+        (b"[" * 100_000 + b"]" * 100_000, "the body is nested too deeply"),
+        (b"null", "the body must be a JSON object"),
         (message("xin chào", message_id="m 1"), "message_id must be"),
         (message("   "), "message must be non-empty text"),
         ({"sender": SENDER, "message": 42, "message_id": "m-1"}, "message must be non-empty"),
@@ -107,9 +114,73 @@ def test_a_malformed_request_is_refused_with_a_reason(body: Any, reason: str) ->
 
 
 def test_a_message_over_the_configured_length_is_refused() -> None:
-    channel = PortalInput.from_credentials({"max_message_chars": 50})
+    channel = portal(max_message_chars=50)
     agent = ScriptedAgent("Dạ.")
     (response,) = post(agent, message("tôi muốn hỏi " * 10), channel=channel)
     assert response.status_code == 400
     assert "longer than 50 characters" in response.json()["error"]
     assert agent.messages == []
+
+
+def test_a_message_over_every_channels_limit_is_refused_whatever_the_configuration() -> None:
+    channel = portal(max_message_chars=1_000_000)
+    agent = ScriptedAgent("Dạ.")
+    (response,) = post(agent, message("a" * 10_001), channel=channel)
+    assert response.status_code == 400
+    assert "longer than 10000 characters" in response.json()["error"]
+
+
+def test_the_channel_issues_a_conversation_id_it_then_accepts() -> None:
+    agent = ScriptedAgent("Dạ.")
+
+    async def go() -> tuple[Any, Any]:
+        async with channel_client(portal(), agent) as client:
+            issued = await client.post(NEW_CONVERSATION)
+            sender = issued.json()["sender"]
+            return issued, await client.post(URL, json=message("xin chào", sender=sender))
+
+    issued, answered = asyncio.run(go())
+    assert issued.status_code == 201
+    assert answered.status_code == 200
+    assert agent.messages[0].sender_id == f"portal:{issued.json()['sender'].split('.')[0]}"
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e",  # a widget's own uuid, as before
+        "default",
+        f"portal:{CONVERSATION}",  # the tracker's name of a citizen's conversation
+        f"{CONVERSATION}.{'A' * 43}",  # a forged signature
+        ConversationIds("another deployment's key").issue(),
+        "zalo:2468458835296117922",
+    ],
+)
+def test_a_conversation_id_the_channel_did_not_issue_is_refused(sender: str) -> None:
+    agent = ScriptedAgent("Dạ.")
+    (response,) = post(agent, message("hồ sơ của tôi đến đâu rồi", sender=sender))
+    assert response.status_code == 403
+    assert response.json()["code"] == "unknown_conversation"
+    assert agent.messages == []
+
+
+def test_a_conversation_over_its_rate_limit_is_told_when_to_come_back() -> None:
+    channel = portal(messages_per_conversation="3/minute")
+    agent = ScriptedAgent("Dạ.")
+    responses = post(agent, *(message("lệ phí?", f"m-{i}") for i in range(4)), channel=channel)
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert 1 <= int(responses[-1].headers["retry-after"]) <= 60
+    assert len(agent.messages) == 3
+
+
+def test_a_retry_of_an_answered_message_is_replayed_even_over_the_rate_limit() -> None:
+    channel = portal(messages_per_conversation="1/minute")
+    agent = ScriptedAgent("Dạ.")
+    first, retry = post(agent, message("lệ phí?"), message("lệ phí?"), channel=channel)
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert lines(retry.text)[0]["reply"]["replayed"] is True
+
+
+def test_a_turn_the_actions_did_not_answer_gets_an_apology_not_silence() -> None:
+    (response,) = post(ScriptedAgent(), message("làm căn cước cần gì"))
+    assert lines(response.text)[1:] == [{"text": ANSWER_FAILED}]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from connectors.messages import INFO_RECEIVED, TEXT_ONLY
+from connectors.messages import ANSWER_FAILED, INFO_RECEIVED, TEXT_ONLY, too_long
 from connectors.zalo import signature
 from connectors.zalo.channel import ZaloInput
 from tests.engine.conftest import ScriptedAgent, channel_client
@@ -116,6 +116,77 @@ def test_a_replayed_old_event_is_refused(zalo: FakeZaloApi, tmp_path: Path) -> N
         signed(text_event(zalo, "làm hộ chiếu", timestamp=an_hour_ago)),
     )
     assert response.status_code == 401
+    assert agent.messages == []
+
+
+def test_an_event_from_minutes_in_the_future_is_refused(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    in_four_minutes = str(int((time.time() + 240) * 1000))
+    (response,) = deliver(
+        zalo,
+        channel(zalo, tmp_path),
+        agent,
+        signed(text_event(zalo, "làm hộ chiếu", timestamp=in_four_minutes)),
+    )
+    assert response.status_code == 401
+    assert agent.messages == []
+
+
+def test_an_event_a_few_seconds_ahead_of_our_clock_is_answered(
+    zalo: FakeZaloApi, tmp_path: Path
+) -> None:
+    agent = ScriptedAgent("Dạ.")
+    in_five_seconds = str(int((time.time() + 5) * 1000))
+    (response,) = deliver(
+        zalo,
+        channel(zalo, tmp_path),
+        agent,
+        signed(text_event(zalo, "làm hộ chiếu", timestamp=in_five_seconds)),
+        answers=1,
+    )
+    assert response.json() == {"status": "accepted"}
+    assert len(agent.messages) == 1
+
+
+def test_a_message_over_every_channels_limit_is_answered_without_asking_rasa(
+    zalo: FakeZaloApi, tmp_path: Path
+) -> None:
+    agent = ScriptedAgent("Dạ.")
+    deliver(zalo, channel(zalo, tmp_path), agent, signed(text_event(zalo, "a" * 10_001)), answers=1)
+    assert agent.messages == []
+    assert [send["message"]["text"] for send in zalo.sends(USER)] == [too_long(10_000)]
+
+
+def test_a_user_over_the_rate_limit_is_not_answered_again(
+    zalo: FakeZaloApi, tmp_path: Path
+) -> None:
+    agent = ScriptedAgent("Dạ.")
+    requests = [signed(text_event(zalo, f"câu hỏi số {i}")) for i in range(22)]
+    responses = deliver(zalo, channel(zalo, tmp_path), agent, *requests, answers=20)
+    assert all(r.json() == {"status": "accepted"} for r in responses)  # Zalo gets its 200
+    assert len(agent.messages) == 20
+
+
+def test_a_turn_the_actions_did_not_answer_gets_an_apology_not_silence(
+    zalo: FakeZaloApi, tmp_path: Path
+) -> None:
+    deliver(
+        zalo,
+        channel(zalo, tmp_path),
+        ScriptedAgent(),
+        signed(text_event(zalo, "xin chào")),
+        answers=1,
+    )
+    assert [send["message"]["text"] for send in zalo.sends(USER)] == [ANSWER_FAILED]
+
+
+def test_deeply_nested_json_is_a_bad_request(zalo: FakeZaloApi, tmp_path: Path) -> None:
+    agent = ScriptedAgent("Dạ.")
+    nested = b"[" * 100_000 + b"]" * 100_000
+    (response,) = deliver(
+        zalo, channel(zalo, tmp_path), agent, (nested, {"Content-Type": "application/json"})
+    )
+    assert response.status_code == 400
     assert agent.messages == []
 
 

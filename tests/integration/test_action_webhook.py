@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +19,7 @@ from actions.facets import Facet
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.seed import DEMO_DOSSIERS
-from tthc.api.main import create_app
+from tthc.api.main import create_action_app, create_app
 from tthc.services import Services
 
 
@@ -107,9 +108,15 @@ def slot_events(body: dict[str, Any]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in body["events"] if e["event"] == "slot"}
 
 
+def rasa_client(services: Services) -> TestClient:
+    """The action listener, called as the Rasa server calls it: with the action token."""
+    token = services.settings.action_token.get_secret_value()
+    return TestClient(create_action_app(services), headers={"Authorization": f"Bearer {token}"})
+
+
 @pytest.fixture(scope="module")
 def client(seeded_deployment: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(seeded_deployment)) as client:
+    with rasa_client(seeded_deployment) as client:
         yield client
 
 
@@ -185,12 +192,19 @@ def test_an_unknown_action_is_not_found(client: TestClient) -> None:
     assert response.json()["error"]
 
 
-def test_a_body_that_is_not_json_is_a_bad_request(client: TestClient) -> None:
+def test_a_body_not_declared_json_is_refused_before_it_is_read(client: TestClient) -> None:
     response = client.post(
         "/webhook", content=b"next_action=action_greet", headers={"content-type": "text/plain"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 415
     assert "error" in response.json()
+
+
+def test_a_body_declared_json_that_is_not_is_a_bad_request(client: TestClient) -> None:
+    response = client.post(
+        "/webhook", content=b"{next_action", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
 
 
 def test_a_call_without_next_action_is_a_bad_request(client: TestClient) -> None:
@@ -214,7 +228,7 @@ def test_a_tracking_system_that_is_down_gets_an_apology_with_the_hotline(
     broken = dataclasses.replace(seeded_deployment)
     broken.dossiers = UnreachableTrackingProvider()
     call = action_call("action_dossier_status", f"hồ sơ {DEMO_CODE} sao rồi", "ask_dossier_status")
-    with TestClient(create_app(broken)) as client:
+    with rasa_client(broken) as client:
         response = client.post("/webhook", json=call)
     assert response.status_code == 200
     text = texts(response.json())
@@ -230,7 +244,7 @@ def test_an_action_that_fails_unexpectedly_gets_an_apology_with_the_hotline(
 ) -> None:
     broken = dataclasses.replace(seeded_deployment, search=BrokenSearch())  # type: ignore[arg-type]
     call = action_call("action_answer_procedure", "làm căn cước cần gì", "ask_documents")
-    with TestClient(create_app(broken)) as client:
+    with rasa_client(broken) as client:
         response = client.post("/webhook", json=call)
     assert response.status_code == 200
     text = texts(response.json())
@@ -260,3 +274,75 @@ def test_bad_feedback_is_stored_as_not_helpful(
     assert [(row.helpful, row.procedure_code, row.comment) for row in rows] == [
         (False, MARRIAGE, "trả lời sai rồi")
     ]
+
+
+# ---- only the Rasa server reaches the actions ---------------------------------------
+
+
+def feedback_of(sessions: sessionmaker[Session], sender: str) -> list[AnswerFeedback]:
+    with sessions() as session:
+        query = select(AnswerFeedback).where(AnswerFeedback.conversation_id == sender)
+        return list(session.scalars(query).all())
+
+
+@pytest.fixture
+def citizen_with_feedback(client: TestClient, seeded_sessions: sessionmaker[Session]) -> str:
+    sender = "portal:Zq3v9Xw2bP0mN8kL5jH1gF4d"
+    call = action_call(
+        "action_record_feedback",
+        "hữu ích",
+        "feedback_good",
+        sender_id=sender,
+        procedure_code=MARRIAGE,
+    )
+    assert client.post("/webhook", json=call).status_code == 200
+    assert feedback_of(seeded_sessions, sender)
+    return sender
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer guessed-token", "Basic cmFzYTpyYXNh"])
+def test_an_action_call_without_the_action_token_is_refused_and_runs_nothing(
+    seeded_deployment: Services,
+    seeded_sessions: sessionmaker[Session],
+    citizen_with_feedback: str,
+    authorization: str | None,
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    forged = action_call(
+        "action_forget_conversation", "/forget", "forget", sender_id=citizen_with_feedback
+    )
+    with TestClient(create_action_app(seeded_deployment)) as stranger:
+        response = stranger.post("/webhook", json=forged, headers=headers)
+    assert response.status_code == 401
+    assert feedback_of(seeded_sessions, citizen_with_feedback)
+
+
+def test_a_browser_pages_text_plain_post_to_the_actions_is_refused(
+    seeded_deployment: Services, seeded_sessions: sessionmaker[Session], citizen_with_feedback: str
+) -> None:
+    """A page may post text/plain anywhere without a preflight; it cannot add the token."""
+    forged = action_call(
+        "action_forget_conversation", "/forget", "forget", sender_id=citizen_with_feedback
+    )
+    with TestClient(create_action_app(seeded_deployment)) as browser:
+        response = browser.post(
+            "/webhook",
+            content=json.dumps(forged).encode(),
+            headers={"Content-Type": "text/plain", "Origin": "https://attacker.example"},
+        )
+    assert response.status_code == 401
+    assert "access-control-allow-origin" not in response.headers
+    assert feedback_of(seeded_sessions, citizen_with_feedback)
+
+
+def test_the_action_list_is_not_shown_without_the_token(seeded_deployment: Services) -> None:
+    with TestClient(create_action_app(seeded_deployment)) as stranger:
+        assert stranger.get("/actions").status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/webhook"), ("GET", "/actions")])
+def test_the_public_app_does_not_serve_the_action_endpoint(
+    seeded_deployment: Services, method: str, path: str
+) -> None:
+    with TestClient(create_app(seeded_deployment)) as public:
+        assert public.request(method, path, json={}).status_code in (404, 405)

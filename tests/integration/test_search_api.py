@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -86,6 +88,31 @@ def test_health_reports_the_index(client) -> None:
     assert body["status"] == "ok"
     assert body["procedures"] >= 40
     assert body["index_current"] is True
+
+
+def test_health_says_the_app_runs_no_rasa_server_of_its_own(client) -> None:
+    assert client.get("/healthz").json()["engine"] == {"status": "not-run", "restarts": 0}
+
+
+def test_the_api_docs_are_not_served_in_production(seeded_deployment) -> None:  # type: ignore[no-untyped-def]
+    production = dataclasses.replace(
+        seeded_deployment,
+        settings=seeded_deployment.settings.model_copy(update={"environment": "production"}),
+    )
+    with TestClient(create_app(production)) as public:
+        for path in ("/docs", "/redoc", "/openapi.json"):
+            assert public.get(path).status_code == 404
+
+
+def test_search_is_rate_limited_per_address_with_a_retry_after(seeded_deployment) -> None:  # type: ignore[no-untyped-def]
+    limited = dataclasses.replace(
+        seeded_deployment,
+        settings=seeded_deployment.settings.model_copy(update={"search_rate_limit": "3/minute"}),
+    )
+    with TestClient(create_app(limited)) as public:
+        statuses = [public.get("/api/search", params={"q": "lam ho chieu"}) for _ in range(4)]
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+    assert 1 <= int(statuses[-1].headers["retry-after"]) <= 60
 
 
 def test_openapi_documents_the_endpoints(client) -> None:

@@ -78,3 +78,32 @@ def test_only_the_allowed_portal_may_read_the_config_when_origins_are_set(
 def test_the_widget_files_are_still_served_beside_the_config(tmp_path: Path) -> None:
     response = client_for(tmp_path).get("/widget/tthc-widget.js")
     assert response.status_code == 200 and "suggested_questions" in response.text
+
+
+def test_the_demo_page_points_the_widget_at_the_configured_server_not_the_host_header(
+    tmp_path: Path,
+) -> None:
+    with client_for(tmp_path, public_chat_url="https://chat.bacninh.gov.vn") as client:
+        page = client.get("/", headers={"Host": "attacker.example"}).text
+    assert 'data-server="https://chat.bacninh.gov.vn"' in page
+    assert "attacker.example" not in page
+
+
+def test_without_a_configured_server_the_page_points_at_this_machine(tmp_path: Path) -> None:
+    with client_for(tmp_path, rasa_port=5205) as client:
+        page = client.get("/", headers={"Host": "attacker.example"}).text
+    assert 'data-server="http://127.0.0.1:5205"' in page
+    assert "attacker.example" not in page
+
+
+def test_the_demo_page_may_load_only_its_own_files_and_talk_to_the_chat_server(
+    tmp_path: Path,
+) -> None:
+    with client_for(tmp_path, public_chat_url="https://chat.bacninh.gov.vn") as client:
+        response = client.get("/")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    assert "connect-src 'self' https://chat.bacninh.gov.vn" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"

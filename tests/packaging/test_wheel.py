@@ -148,7 +148,7 @@ def served(installed: Path, elsewhere: Path) -> Iterator[str]:
     server = subprocess.Popen(
         [str(installed / "tthc"), "serve", "--no-engine", "--port", str(port)],
         cwd=elsewhere,
-        env=environment(),
+        env={**environment(), "TTHC_ACTION_PORT": str(free_port())},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

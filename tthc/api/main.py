@@ -1,30 +1,39 @@
-"""The FastAPI application: search and procedure APIs, the portal page and widget, and
-Rasa's custom actions."""
+"""The FastAPI applications: the public one (search and procedure APIs, the portal page and
+widget, health) and the action endpoint Rasa calls, on a listener of its own."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from actions.actions import build_executor
+from knowledge_base.retrieval import tokens
 from knowledge_base.retrieval.index import IndexMissing
+from tthc.api.rate_limits import RateLimiter
 from tthc.api.routers import action_endpoint, health, portal, procedures, search, widget
+from tthc.api.security_headers import add_security_headers
 from tthc.services import Services, build_services
-from tthc.settings import get_settings
+from tthc.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from tthc.rasa_server import Supervisor
 
 
-def create_app(services: Services | None = None) -> FastAPI:
+def create_app(services: Services | None = None, engine: Supervisor | None = None) -> FastAPI:
     """Build the app over ``services`` (tests pass their own); by default, the deployment
-    the environment's settings describe."""
+    the environment's settings describe. ``engine`` is the Rasa server this process keeps
+    running, if any, for /healthz."""
     services = services or build_services(get_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Load the model and index before the first question, not during it.
+        # Load the models and index before the first question, not during it.
+        tokens.warm_up()
         with contextlib.suppress(IndexMissing):  # /healthz reports a missing index
             services.search.searcher()
         yield
@@ -34,10 +43,12 @@ def create_app(services: Services | None = None) -> FastAPI:
         description="Trợ lý ảo thủ tục hành chính: tra cứu thủ tục, hồ sơ, lệ phí, thời hạn.",
         version="0.1.0",
         lifespan=lifespan,
+        **_docs(services.settings),
     )
     app.state.services = services
-    app.state.action_executor = build_executor(services.action_services)
-    app.include_router(action_endpoint.router)
+    app.state.engine = engine
+    app.state.rate_limiter = RateLimiter()
+    add_security_headers(app, lambda: services.settings.chat_url)
     app.include_router(search.router)
     app.include_router(procedures.router)
     app.include_router(health.router)
@@ -45,3 +56,20 @@ def create_app(services: Services | None = None) -> FastAPI:
     app.include_router(widget.router)  # before the files under the same /widget/ prefix
     app.mount("/widget", StaticFiles(directory=widget.WIDGET_DIR), name="widget")
     return app
+
+
+def create_action_app(services: Services) -> FastAPI:
+    """Rasa's action endpoint (/webhook, /actions) over the same services as the public app,
+    for a listener only the Rasa server reaches."""
+    app = FastAPI(title="tthc-assistant actions", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.services = services
+    app.state.action_executor = build_executor(services.action_services)
+    app.include_router(action_endpoint.router)
+    return app
+
+
+def _docs(settings: Settings) -> dict[str, Any]:
+    """The interactive API docs are for developers: not served in production."""
+    if settings.environment == "production":
+        return {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    return {}

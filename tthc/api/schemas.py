@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge_base.retrieval.results import SearchResult
@@ -39,8 +41,19 @@ class SearchResponse(BaseModel):
         )
 
 
+class EngineHealth(BaseModel):
+    status: Literal["ok", "starting", "down", "not-run"] = Field(
+        description="The Rasa server: answering, started and loading, not running (being "
+        "restarted), or not run by this process (--no-engine)"
+    )
+    restarts: int = Field(0, description="Times it was restarted after exiting unasked")
+
+
 class Health(BaseModel):
-    status: str
+    status: Literal["ok", "no-index", "degraded"] = Field(
+        description="ok: citizens can be answered; degraded: the Rasa server is not answering"
+    )
+    engine: EngineHealth
     procedures: int
     index_build: str | None
     index_model: str | None

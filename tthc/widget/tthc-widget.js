@@ -10,8 +10,10 @@
  * server's portal channel (connectors/portal.py): one POST per message, the answer
  * streamed back as JSON lines. Until the channel answers its health check (Rasa listens
  * only once its model is loaded) the widget says the assistant is starting and keeps what
- * the citizen sends for then. The conversation (sender id and transcript) lives in
- * localStorage, so it survives a page reload; a message that could not be delivered is
+ * the citizen sends for then. The conversation id is issued by the channel (signed; it
+ * refuses ids it did not issue, so nobody continues a conversation by guessing its name) and
+ * is asked for before the first message. The conversation (that id and the transcript)
+ * lives in localStorage, so it survives a page reload; a message that could not be delivered is
  * kept and resent with the same id until the server answers, so a dropped connection
  * loses nothing and is never answered twice.
  *
@@ -26,6 +28,8 @@
   var appBase = scriptUrl.href.replace(/\/widget\/[^/]*$/, "");
   var server = (script.dataset.server || scriptUrl.origin).replace(/\/+$/, "");
   var endpoint = server + "/webhooks/portal/webhook";
+  var conversations = server + "/webhooks/portal/conversations";
+  var ISSUED_ID = /^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}$/;
   var healthcheck = server + "/webhooks/portal/"; // answers once Rasa can answer
   var storageKey = "tthc-widget:v1:" + server;
   var MAX_CHARS = 1000;
@@ -97,12 +101,14 @@
   function load() {
     try {
       var saved = JSON.parse(localStorage.getItem(storageKey) || "null");
-      if (saved && typeof saved.sender === "string" && Array.isArray(saved.entries)) {
+      if (saved && Array.isArray(saved.entries)) {
         if (!Array.isArray(saved.outbox)) saved.outbox = [];
+        // An id this channel never issued (an older widget made its own) is asked anew.
+        if (typeof saved.sender !== "string" || !ISSUED_ID.test(saved.sender)) saved.sender = null;
         return saved;
       }
     } catch (e) { /* a broken entry starts a new conversation */ }
-    return { sender: newId(), entries: [], open: false, outbox: [] };
+    return { sender: null, entries: [], open: false, outbox: [] };
   }
 
   var state = load();
@@ -506,9 +512,33 @@
     retryTimer = setTimeout(function () { deliver(attempt + 1); }, delay);
   }
 
+  function startConversation(attempt) {
+    // The channel issues the conversation's id; the first message waits for it.
+    var mine = generation;
+    sending = true;
+    form.setAttribute("aria-busy", "true");
+    fetch(conversations, { method: "POST", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        if (mine !== generation) return;
+        if (!body || typeof body.sender !== "string") throw new Error("no conversation id");
+        state.sender = body.sender;
+        save();
+        deliver(attempt);
+      })
+      .catch(function () { if (mine === generation) retry(attempt); });
+  }
+
   function deliver(attempt) {
     var pending = state.outbox[0];
     if (!pending) return;
+    if (!state.sender) {
+      startConversation(attempt);
+      return;
+    }
     var mine = generation;
     var controller = new AbortController();
     var idle = null;
@@ -541,6 +571,14 @@
             .catch(function () { return {}; })
             .then(function (body) {
               if (mine !== generation) return;
+              if (code === 403 && body.code === "unknown_conversation" && !pending.reissued) {
+                // The deployment no longer knows this id (its key changed): a new one, once.
+                pending.reissued = true;
+                state.sender = null;
+                save();
+                deliver(attempt);
+                return;
+              }
               var reason = code >= 500 ? TEXT.serverDown : body.error || "HTTP " + code;
               markFailed(pending.id, TEXT.rejected + reason);
               setStatus("");
@@ -651,7 +689,7 @@
     if (inFlight) inFlight.abort();
     inFlight = null;
     sending = false;
-    state = { sender: newId(), entries: [], open: true, outbox: [] };
+    state = { sender: null, entries: [], open: true, outbox: [] };
     save();
     if (chat.ready) setStatus("");
     else showWaiting();

@@ -2,16 +2,24 @@
 
 Rasa (in its own Python 3.10 environment) POSTs each custom action call here, as it
 would to a separate action server; running the actions in the app process means the
-embedding model and the index are loaded once.
+embedding model and the index are loaded once. An action can delete a conversation's
+feedback or look a dossier up, so the endpoint is served on a listener of its own
+(``create_action_app``, loopback by default), never beside the public pages, and answers
+only calls that carry the token the Rasa server was given. A browser cannot send that
+header to another origin without a preflight this listener never grants, and a body that
+is not declared JSON (a form or ``text/plain``, which a page may post anywhere) is refused
+before it is read.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import secrets
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rasa_sdk.interfaces import (
     ActionExecutionRejection,
     ActionMissingDomainException,
@@ -19,19 +27,41 @@ from rasa_sdk.interfaces import (
 )
 
 from actions.messages import internal_error
-from tthc.api.deps import ActionExecutorDep, ProfileDep
+from tthc.api.deps import ActionExecutorDep, ProfileDep, SettingsDep
 
 logger = logging.getLogger(__name__)
-router = APIRouter(tags=["rasa actions"])
+bearer = HTTPBearer(auto_error=False)
+
+
+def require_rasa(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    settings: SettingsDep,
+) -> None:
+    """Only the Rasa server, which was given the action token, may call an action."""
+    expected = settings.action_token.get_secret_value()
+    if credentials is None or not secrets.compare_digest(
+        credentials.credentials.encode(), expected.encode()
+    ):
+        raise HTTPException(401, "missing or wrong action token", {"WWW-Authenticate": "Bearer"})
+
+
+router = APIRouter(tags=["rasa actions"], dependencies=[Depends(require_rasa)])
+
+
+def _declared_json(request: Request) -> bool:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return media_type == "application/json"
 
 
 @router.post("/webhook", summary="Run a Rasa custom action")
 async def run_action(
     request: Request, executor: ActionExecutorDep, profile: ProfileDep
 ) -> JSONResponse:
+    if not _declared_json(request):
+        return JSONResponse({"error": "the body must be application/json"}, status_code=415)
     try:
         action_call: Any = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
     if (
         not isinstance(action_call, dict)

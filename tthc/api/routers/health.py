@@ -1,25 +1,47 @@
-"""GET /healthz: is the knowledge base loaded and its index current?"""
+"""GET /healthz: is the knowledge base loaded, its index current, and the Rasa server up?"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import httpx
+from fastapi import APIRouter, Request
 
 from knowledge_base import store
 from knowledge_base.retrieval.index import IndexMissing
 from tthc.api.deps import SearchDep, SessionDep
-from tthc.api.schemas import Health
+from tthc.api.schemas import EngineHealth, Health
 
 router = APIRouter(tags=["health"])
 
 
+def engine_health(request: Request) -> EngineHealth:
+    supervisor = request.app.state.engine
+    if supervisor is None:
+        return EngineHealth(status="not-run")
+    if not supervisor.running:
+        return EngineHealth(status="down", restarts=supervisor.restarts)
+    try:
+        answering = httpx.get(supervisor.url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        answering = False
+    return EngineHealth(status="ok" if answering else "starting", restarts=supervisor.restarts)
+
+
 @router.get("/healthz", response_model=Health)
-def health(session: SessionDep, service: SearchDep) -> Health:
+def health(request: Request, session: SessionDep, service: SearchDep) -> Health:
     try:
         index = service.searcher().index
     except IndexMissing:
         index = None
+    engine = engine_health(request)
+    if index is None:
+        status = "no-index"
+    elif engine.status in ("ok", "not-run"):
+        status = "ok"
+    else:
+        status = "degraded"
     return Health(
-        status="ok" if index is not None else "no-index",
+        status=status,
+        engine=engine,
         procedures=store.count_procedures(session),
         index_build=index.build_id if index else None,
         index_model=index.model if index else None,

@@ -12,18 +12,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tthc.api.deps import ProfileDep, SettingsDep
-from tthc.settings import PACKAGE_DIR, Settings
+from tthc.settings import PACKAGE_DIR
 
 templates = Jinja2Templates(directory=PACKAGE_DIR / "api" / "templates")
 
 router = APIRouter(tags=["portal"])
-
-
-def chat_server_url(request: Request, settings: Settings) -> str:
-    """Where browsers reach the Rasa server: set, or this host at the Rasa port."""
-    if settings.public_chat_url:
-        return settings.public_chat_url.rstrip("/")
-    return f"{request.url.scheme}://{request.url.hostname}:{settings.rasa_port}"
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -31,5 +24,6 @@ def portal_page(request: Request, profile: ProfileDep, settings: SettingsDep) ->
     return templates.TemplateResponse(
         request,
         "portal.html",
-        {"profile": profile, "chat_server": chat_server_url(request, settings)},
+        # The configured address, never the request's Host header (which anyone can set).
+        {"profile": profile, "chat_server": settings.chat_url},
     )

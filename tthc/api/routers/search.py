@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
 from knowledge_base.retrieval.index import IndexMissing
 from tthc.api.deps import SearchDep
+from tthc.api.rate_limits import per_address
 from tthc.api.schemas import ErrorOut, SearchResponse
 
 router = APIRouter(prefix="/api/search", tags=["search"])
 
 
-@router.get("", response_model=SearchResponse, responses={503: {"model": ErrorOut}})
+@router.get(
+    "",
+    response_model=SearchResponse,
+    responses={503: {"model": ErrorOut}, 429: {"model": ErrorOut}},
+    dependencies=[
+        Depends(per_address("search", lambda r: r.app.state.services.settings.search_rate_limit))
+    ],
+)
 def search(
     service: SearchDep,
     q: Annotated[str, Query(min_length=1, max_length=10_000, description="The question")],

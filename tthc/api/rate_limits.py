@@ -1,0 +1,44 @@
+"""Rate limits on the public API, per client address, answered with 429 and Retry-After.
+
+Counted by ``limits``'s moving window in the app's memory (one app process serves a
+deployment; each app has its own counts). Behind the province's reverse proxy, run uvicorn
+with ``--proxy-headers`` so the address is the citizen's, not the proxy's.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from fastapi import HTTPException, Request
+from limits import parse, storage, strategies
+
+
+class RateLimiter:
+    def __init__(self) -> None:
+        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+
+    def retry_after(self, limit: str, scope: str, key: str) -> int | None:
+        """Count one request: None if allowed, else the seconds until it would be."""
+        item = parse(limit)
+        if self._limiter.hit(item, scope, key):
+            return None
+        reset = self._limiter.get_window_stats(item, scope, key).reset_time
+        return max(1, math.ceil(reset - time.time()))
+
+
+def per_address(scope: str, limit: Callable[[Request], str]) -> Callable[[Request], None]:
+    """A dependency allowing each address ``limit(request)`` (e.g. "60/minute") requests."""
+
+    def check(request: Request) -> None:
+        address = request.client.host if request.client else "unknown"
+        wait = request.app.state.rate_limiter.retry_after(limit(request), scope, address)
+        if wait is not None:
+            raise HTTPException(
+                429,
+                "Anh/chị gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.",
+                {"Retry-After": str(wait)},
+            )
+
+    return check

@@ -1,0 +1,89 @@
+"""The app's two listeners in one process: the public one (portal page, widget, APIs) and
+Rasa's action endpoint, on its own port (loopback by default), so that the model and the
+index are loaded once while the actions are never reachable beside the public pages."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import TYPE_CHECKING
+
+import uvicorn
+
+from tthc.api.main import create_action_app, create_app
+from tthc.services import Services
+
+if TYPE_CHECKING:
+    from tthc.rasa_server import Supervisor
+
+
+class Listeners:
+    """Two uvicorn servers over one set of services."""
+
+    def __init__(
+        self,
+        services: Services,
+        host: str,
+        port: int,
+        action_port: int | None = None,
+        log_level: str = "warning",
+        engine: Supervisor | None = None,
+    ) -> None:
+        settings = services.settings
+        self.action_host = settings.action_host
+        self.action_port = action_port or settings.action_port
+        self.app_url = f"http://{local_address(host)}:{port}"
+        self.public = uvicorn.Server(
+            uvicorn.Config(
+                create_app(services, engine=engine),
+                host=host,
+                port=port,
+                log_level=log_level,
+                server_header=False,
+            )
+        )
+        self.actions = uvicorn.Server(
+            uvicorn.Config(
+                create_action_app(services),
+                host=self.action_host,
+                port=self.action_port,
+                log_level=log_level,
+                server_header=False,
+                access_log=False,  # every action call would be logged twice, with Rasa's
+            )
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{local_address(self.action_host)}:{self.action_port}"
+
+    async def serve(self) -> None:
+        """Serve both until either stops (Ctrl-C reaches one of them), then stop the other."""
+        tasks = {
+            asyncio.create_task(self.public.serve()),
+            asyncio.create_task(self.actions.serve()),
+        }
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        self.public.should_exit = self.actions.should_exit = True
+        await asyncio.gather(*tasks)
+
+    def start_in_thread(self) -> None:
+        """Serve in a background thread (tests, benchmarks); return once both listen."""
+        self._thread = threading.Thread(target=asyncio.run, args=(self.serve(),), daemon=True)
+        self._thread.start()
+        while not (self.public.started and self.actions.started):
+            if not self._thread.is_alive():
+                raise RuntimeError("the app did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.public.should_exit = self.actions.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+
+def local_address(host: str) -> str:
+    """Where this machine reaches a server listening on ``host`` (all interfaces: here)."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
