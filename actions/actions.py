@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import messages
 from actions.answers import answer, facet_answer
 from actions.deployment import DeploymentProfile
-from actions.dossier_status import DossierStatusProvider, find_receipt_code, looks_like_a_code
+from actions.dossier_status import (
+    DossierStatusProvider,
+    LookupLimit,
+    find_receipt_code,
+    looks_like_a_code,
+)
 from actions.facets import INTENT_FACETS, Facet, asked_facets
 from actions.procedure_resolver import (
     Outcome,
@@ -71,6 +76,7 @@ class ActionServices:
     clarify_margin: float
     today: Callable[[], date] = today_in_vietnam
     """The date fee periods are checked against; a callable so tests can fix it."""
+    dossier_lookups: LookupLimit = field(default_factory=LookupLimit)
 
 
 def _say(dispatcher: CollectingDispatcher, text: str, buttons: list[dict] | None = None) -> None:
@@ -385,6 +391,9 @@ class ActionDossierStatus(ServiceAction):
                 _say(dispatcher, messages.malformed_receipt_code())
             else:
                 _say(dispatcher, messages.ask_receipt_code())
+            return []
+        if not self.services.dossier_lookups.allows(tracker.sender_id or ""):
+            _say(dispatcher, messages.too_many_lookups(self.profile))
             return []
         try:
             status = self.services.dossiers.lookup(code)

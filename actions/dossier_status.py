@@ -97,3 +97,18 @@ def load_demo_records(session: Session, path: Path) -> int:
                 record[key] = datetime.combine(record[key], datetime.min.time())
         session.add(DossierRecord(**{**record, "receipt_code": record["receipt_code"].upper()}))
     return len(records)
+
+
+class LookupLimit:
+    """How many dossiers one conversation may look up (``limit``, e.g. "20/hour"): a receipt
+    code is structured (agency-yymmdd-sequence), so without a limit the look-up would
+    answer whoever walks through the sequence numbers."""
+
+    def __init__(self, limit: str = "20/hour") -> None:
+        from limits import parse, storage, strategies
+
+        self._item = parse(limit)
+        self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+
+    def allows(self, conversation: str) -> bool:
+        return self._limiter.hit(self._item, "dossier", conversation)

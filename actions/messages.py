@@ -389,6 +389,14 @@ def dossier_not_found(code: str, profile: DeploymentProfile) -> str:
     )
 
 
+def too_many_lookups(profile: DeploymentProfile) -> str:
+    return (
+        "Anh/chị đã tra cứu nhiều hồ sơ trong thời gian ngắn, nên trợ lý tạm dừng tra cứu "
+        f"trong cuộc trò chuyện này. Anh/chị vui lòng thử lại sau, tra trên {profile.portal_url}, "
+        f"hoặc gọi tổng đài {profile.hotline}."
+    )
+
+
 def dossier_lookup_failed(code: str, profile: DeploymentProfile) -> str:
     return (
         "Xin lỗi anh/chị, hệ thống tra cứu hồ sơ đang tạm gián đoạn nên tôi chưa tra được "

@@ -24,10 +24,10 @@ def json_object(raw: bytes) -> dict[str, Any]:
     the parser."""
     try:
         body = json.loads(raw or b"")
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BadBody("the body must be JSON") from None
     except RecursionError:
         raise BadBody("the body is nested too deeply") from None
+    except ValueError:  # not JSON, not UTF-8, or an integer of over 4,300 digits
+        raise BadBody("the body must be JSON") from None
     if not isinstance(body, dict):
         raise BadBody("the body must be a JSON object")
     return body

@@ -46,7 +46,7 @@ class RestInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> RestInput:
         values = credentials or {}
-        token = values.get("token") or os.environ.get("REST_TOKEN") or None
+        token = str(values.get("token") or os.environ.get("REST_TOKEN") or "") or None
         require = values.get("require_token")
         if require in (None, ""):
             require = os.environ.get("REST_REQUIRE_TOKEN", "true")

@@ -184,6 +184,7 @@ class Supervisor:
     their trackers are in the SQL tracker store, not in Rasa's memory."""
 
     BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+    STABLE_SECONDS = 120.0  # a server that ran this long starts the backoff again
 
     def __init__(self, launch: Callable[[], subprocess.Popen[bytes]], url: str) -> None:
         self._launch = launch
@@ -209,9 +210,12 @@ class Supervisor:
         while not self._stopping.is_set():
             process = self.process
             assert process is not None
+            started = time.monotonic()
             process.wait()
             if self._stopping.is_set():
                 return
+            if time.monotonic() - started > self.STABLE_SECONDS:
+                failures = 0
             delay = self.BACKOFF_SECONDS[min(failures, len(self.BACKOFF_SECONDS) - 1)]
             logger.error("The Rasa server exited (code %s); restarting", process.returncode)
             if self._stopping.wait(delay):

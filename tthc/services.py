@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.actions import ActionServices
 from actions.deployment import DeploymentProfile, load_profile
-from actions.dossier_status import DossierStatusProvider, load_provider
+from actions.dossier_status import DossierStatusProvider, LookupLimit, load_provider
 from knowledge_base.db import make_engine, session_factory, upgrade_database
 from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
 from knowledge_base.retrieval.hybrid import SearchConfig
@@ -54,6 +54,7 @@ class Services:
             profile=self.profile,
             dossiers=self.dossiers,
             clarify_margin=self.settings.clarify_margin,
+            dossier_lookups=LookupLimit(self.settings.dossier_lookup_rate_limit),
         )
 
     def upgrade_database(self) -> None:

@@ -136,6 +136,11 @@ class Settings(BaseSettings):
         description="Candidates whose score is this close to the best one are offered as "
         "buttons instead of guessing",
     )
+    dossier_lookup_rate_limit: str = Field(
+        "20/hour",
+        description="Dossiers one conversation may look up (receipt codes are "
+        "sequential, so the look-up must not answer whoever walks through them)",
+    )
     dossier_provider: str = Field(
         "local",
         description="Dossier tracking: 'local' (the dossier_records table) or "

@@ -95,10 +95,10 @@ class ZaloEvent:
 def parse(raw_body: bytes) -> ZaloEvent:
     try:
         body = json.loads(raw_body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise MalformedEvent(f"body is not JSON: {error}") from None
     except RecursionError:
         raise MalformedEvent("body is nested too deeply") from None
+    except ValueError as error:  # not JSON, not UTF-8, or an integer of over 4,300 digits
+        raise MalformedEvent(f"body is not JSON: {error}") from None
     if not isinstance(body, dict):
         raise MalformedEvent("body is not a JSON object")
     name = body.get("event_name")

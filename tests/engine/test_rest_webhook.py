@@ -100,6 +100,7 @@ def test_without_a_token_the_channel_is_open_where_none_is_required() -> None:
         (b"null", "the body must be a JSON object"),
         (b"{oops", "the body must be JSON"),
         (b"[" * 100_000 + b"]" * 100_000, "the body is nested too deeply"),
+        (b'{"sender": 1' + b"0" * 5000 + b"}", "the body must be JSON"),
         ({"sender": "kiosk-07", "message": None}, "message must be non-empty text"),
         ({"sender": "kiosk-07", "message": {"text": "hi"}}, "message must be non-empty text"),
         ({"sender": "kiosk-07", "message": "a" * 10_001}, "message is longer than 10000"),

@@ -32,7 +32,7 @@ from actions.actions import (
 )
 from actions.answers import facet_answer
 from actions.deployment import DeploymentProfile
-from actions.dossier_status import DossierStatus, load_demo_records
+from actions.dossier_status import DossierStatus, LookupLimit, load_demo_records
 from actions.facets import Facet
 from knowledge_base import store
 from knowledge_base.importers.runner import import_path
@@ -348,6 +348,23 @@ def test_a_receipt_code_gets_the_dossiers_status(act: Act) -> None:
     assert events == [SlotSet("receipt_code", DEMO_CODE)]
     assert f"Hồ sơ {DEMO_CODE}" in texts(dispatcher)
     assert "Ngày hẹn trả kết quả: 24/02/2025" in texts(dispatcher)
+
+
+def test_a_conversation_walking_through_receipt_codes_is_stopped_at_its_limit(
+    act: Act, deployment: Services
+) -> None:
+    wired = deployment.action_services
+    limited = dataclasses.replace(wired, dossier_lookups=LookupLimit("3/hour"))
+    action = ActionDossierStatus(limited)
+    answers = [
+        texts(run(action, tracker(f"hồ sơ 000.00.04.H51-250221-000{n}", "ask_dossier_status"))[1])
+        for n in range(1, 5)
+    ]
+    assert all("tạm dừng tra cứu" not in answer for answer in answers[:3])
+    assert "tạm dừng tra cứu" in answers[3]
+    assert wired.profile.hotline in answers[3]
+    other = run(action, tracker(f"hồ sơ {DEMO_CODE}", "ask_dossier_status", sender="portal:other"))
+    assert f"Hồ sơ {DEMO_CODE}" in texts(other[1])  # another conversation has its own count
 
 
 def test_a_mistyped_receipt_code_is_explained_not_looked_up(act: Act) -> None:
