@@ -46,6 +46,7 @@ from knowledge_base.models import AnswerFeedback
 from knowledge_base.retrieval.results import SearchHit
 from knowledge_base.schemas import ProcedureOut
 from vntext.chat_format import split_message
+from vntext.personal_data import mask, without_masks
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,9 @@ def _intent(tracker: Tracker) -> str:
 
 
 def _text(tracker: Tracker) -> str:
-    return (tracker.latest_message.get("text") or "").strip()
+    """What the citizen asked, as the actions read it: without the placeholders of what the
+    channel masked (a masked phone number asks for no telephone)."""
+    return without_masks(tracker.latest_message.get("text") or "")
 
 
 def _names(facets: list[Facet]) -> str:
@@ -398,7 +401,8 @@ class ActionDossierStatus(ServiceAction):
         try:
             status = self.services.dossiers.lookup(code)
         except Exception:  # the province's system is down or answers nonsense
-            logger.exception("Dossier status provider failed for %s", code)
+            # Receipt codes stay out of the logs (they lead to a person's dossier).
+            logger.exception("The dossier status provider failed")
             _say(dispatcher, messages.dossier_lookup_failed(code, self.profile))
             return [SlotSet("receipt_code", code)]
         if status is None:
@@ -462,7 +466,9 @@ class ActionRecordFeedback(ServiceAction):
                         )
                         or tracker.get_slot("procedure_code"),
                         helpful=helpful,
-                        comment=_text(tracker)[:500] or None,
+                        # Channels mask before Rasa; masked again here, whoever called.
+                        comment=mask(tracker.latest_message.get("text") or "").strip()[:500]
+                        or None,
                     )
                 )
         except Exception:  # feedback is worth a log line, not a failed conversation

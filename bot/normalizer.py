@@ -19,6 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from vntext.normalization import move_span, normalize_message
+from vntext.personal_data import has_masks, without_masks
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -54,6 +55,11 @@ class VietnameseNormalizer(GraphComponent):
         text = message.get(TEXT)
         # "/intent{...}" payloads (buttons) are parsed by Rasa as written.
         if not isinstance(text, str) or not text or text.startswith("/"):
+            return
+        if has_masks(text):
+            # What the channel masked (vntext/personal_data.py) is read as not typed at all;
+            # no entity is annotated on a citizen's masked message.
+            message.set(TEXT, normalize_message(without_masks(text))[0])
             return
         normalized, spans = normalize_message(text)
         if normalized == text:

@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse
 from connectors import messages
 from connectors.bodies import MAX_MESSAGE_CHARS, BadBody, json_object, message_text
 from connectors.rate_limits import RateLimits
+from vntext.personal_data import mask
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +233,7 @@ class PortalInput(InputChannel):
                     return _too_many(wait)
                 reply = self.replies[key] = Reply()
                 message = UserMessage(
-                    text,
+                    mask(text),  # nothing downstream (trackers, logs, actions) sees the raw text
                     ReplyOutput(reply),
                     f"portal:{sender}",
                     input_channel=self.name(),

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 
 from connectors import messages
 from connectors.bodies import MAX_MESSAGE_CHARS, BadBody, json_object, message_text
+from vntext.personal_data import mask
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,12 @@ class RestInput(InputChannel):
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
-                    UserMessage(text, collector, f"rest:{sender}", input_channel=self.name())
+                    UserMessage(
+                        mask(text),  # nothing downstream (trackers, logs, actions) sees it raw
+                        collector,
+                        f"rest:{sender}",
+                        input_channel=self.name(),
+                    )
                 )
             except Exception:
                 logger.exception("A REST message could not be answered")

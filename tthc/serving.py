@@ -5,6 +5,7 @@ index are loaded once while the actions are never reachable beside the public pa
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -16,6 +17,18 @@ from tthc.services import Services
 
 if TYPE_CHECKING:
     from tthc.rasa_server import Supervisor
+
+
+class WithoutQuery(logging.Filter):
+    """The access log keeps the path, never the query: `/api/search?q=…` holds what a citizen
+    typed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            args[2] = str(args[2]).split("?", 1)[0]
+            record.args = tuple(args)
+        return True
 
 
 class Listeners:
@@ -54,6 +67,9 @@ class Listeners:
             )
         )
         self._thread: threading.Thread | None = None
+        access = logging.getLogger("uvicorn.access")
+        if not any(isinstance(f, WithoutQuery) for f in access.filters):
+            access.addFilter(WithoutQuery())
 
     @property
     def action_url(self) -> str:

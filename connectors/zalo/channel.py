@@ -33,6 +33,7 @@ from connectors.zalo.api import DEFAULT_API_URL, DEFAULT_OAUTH_URL, ZaloClient
 from connectors.zalo.events import EventKind, MalformedEvent, ZaloEvent
 from connectors.zalo.tokens import Tokens, TokenStore
 from vntext.chat_format import split_message
+from vntext.personal_data import mask
 
 logger = logging.getLogger(__name__)
 
@@ -332,7 +333,7 @@ class ZaloInput(InputChannel):
                     return
                 await on_new_message(
                     UserMessage(
-                        text,
+                        mask(text),  # nothing downstream (trackers, logs, actions) sees it raw
                         output,
                         sender_id,
                         input_channel=self.name(),

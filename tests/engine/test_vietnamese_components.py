@@ -67,6 +67,13 @@ def test_normaliser_leaves_button_payloads_alone(normalizer):
     assert message.get(TEXT) == payload
 
 
+def test_normaliser_reads_a_masked_message_as_if_its_personal_data_was_not_typed(normalizer):
+    (message,) = normalizer.process(
+        [Message(data={TEXT: "sđt [số điện thoại], làm hộ chiếu ở đâu"})]
+    )
+    assert message.get(TEXT) == ", làm hộ chiếu ở đâu"
+
+
 def test_normaliser_moves_training_entities_with_the_text(normalizer):
     text = "tôi  ở   phường Kinh Bắc thì nộp hoá đơn ở đâu"
     start = text.index("phường")

@@ -559,6 +559,14 @@ def test_a_story_read_as_a_request_for_a_person_gets_the_procedure_it_names(act:
     assert f"(mã {BIRTH})" in texts(dispatcher)
 
 
+def test_a_question_with_masked_phone_and_email_is_answered_not_handed_off(act: Act) -> None:
+    action = act(ActionHandoff, ScriptedSearch((BIRTH, 1.0)))
+    masked = "em tên [họ tên], sđt [số điện thoại], email [email], đăng ký khai sinh cần gì"
+    events, dispatcher = run(action, tracker(masked, "ask_human"))
+    assert SlotSet("procedure_code", BIRTH) in events
+    assert f"(mã {BIRTH})" in texts(dispatcher)
+
+
 def test_a_request_for_a_person_without_a_confident_match_still_gets_the_ways_to_reach_one(
     act: Act, profile: DeploymentProfile
 ) -> None:
