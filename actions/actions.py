@@ -477,8 +477,12 @@ class ActionRecordFeedback(ServiceAction):
         return []
 
 
+FORGOTTEN = "forgotten"
+
+
 class ActionForgetConversation(ServiceAction):
-    """Delete what the app stored about a conversation (a Zalo user's withdrawal).
+    """Delete what the app stored about a conversation (the widget's "Xóa cuộc trò
+    chuyện", a Zalo user's withdrawal).
 
     Run by the channel through Rasa, which then deletes the tracker itself; never predicted.
     """
@@ -495,6 +499,8 @@ class ActionForgetConversation(ServiceAction):
                     AnswerFeedback.conversation_id == tracker.sender_id[:128]
                 )
             )
+        # The channel deletes the tracker, and confirms to the citizen, only on this word.
+        dispatcher.utter_message(json_message={FORGOTTEN: True})
         return []
 
 

@@ -1,7 +1,9 @@
 """Forget a citizen's conversation: what the app stored about it, then Rasa's tracker.
 
-Zalo's ``user_withdraw`` asks for a user's data to be deleted. Rasa 3.6's tracker stores
-have no delete, so each store the project supports is emptied by its own means.
+The widget's "Xóa cuộc trò chuyện" and Zalo's ``user_withdraw`` ask for a citizen's data to
+be deleted. The app's action says when it has deleted its part; only then is the tracker
+deleted, and only when both are gone is the citizen told so. Rasa 3.6's tracker stores have
+no delete, so each store the project supports is emptied by its own means.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from rasa.core.tracker_store import (
 logger = logging.getLogger(__name__)
 
 FORGET_ACTION = "action_forget_conversation"
+FORGOTTEN = "forgotten"  # what the action answers once the app's records are deleted
 
 
 class CannotForget(RuntimeError):
@@ -51,7 +54,11 @@ async def delete_tracker(tracker_store: TrackerStore, sender_id: str) -> None:
 
 
 async def forget_conversation(agent: Any, sender_id: str) -> None:
-    """Delete the app's records (feedback) through its action, then the tracker itself."""
-    await agent.execute_action(sender_id, FORGET_ACTION, CollectingOutputChannel(), None, None)
+    """Delete the app's records (feedback) through its action, then the tracker itself;
+    CannotForget, with the tracker kept, when the app did not confirm its part."""
+    confirmation = CollectingOutputChannel()
+    await agent.execute_action(sender_id, FORGET_ACTION, confirmation, None, None)
+    if not any((m.get("custom") or {}).get(FORGOTTEN) for m in confirmation.messages):
+        raise CannotForget("the app did not confirm it deleted its records")
     await delete_tracker(agent.tracker_store, sender_id)
-    logger.info("Deleted the stored conversation of a user who withdrew")
+    logger.info("Deleted a stored conversation on the citizen's request")

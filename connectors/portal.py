@@ -32,6 +32,7 @@ from sanic.response import HTTPResponse
 
 from connectors import messages
 from connectors.bodies import MAX_MESSAGE_CHARS, BadBody, json_object, message_text
+from connectors.conversations import forget_conversation
 from connectors.rate_limits import RateLimits
 from vntext.personal_data import mask
 
@@ -211,6 +212,31 @@ class PortalInput(InputChannel):
             if wait is not None:
                 return _too_many(wait)
             return response.json({"sender": self.ids.issue()}, status=201)
+
+        @webhook.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            """Delete the conversation (the widget's "Xóa cuộc trò chuyện"); 200 only once
+            the app's records and Rasa's tracker are both gone."""
+            try:
+                body = json_object(request.body)
+            except BadBody as error:
+                return _bad_request(str(error))
+            conversation = self.ids.conversation(body.get("sender"))
+            if conversation is None:
+                return response.json(
+                    {"error": "unknown conversation", "code": "unknown_conversation"}, 403
+                )
+            wait = self.issuing.retry_after(_address(request))
+            if wait is not None:
+                return _too_many(wait)
+            try:
+                await forget_conversation(request.app.ctx.agent, f"portal:{conversation}")
+            except Exception:
+                logger.exception("A portal conversation could not be deleted")
+                return response.json({"error": "the conversation could not be deleted"}, 503)
+            for key in [k for k in self.replies if k.startswith(f"{conversation}:")]:
+                self.replies.pop(key, None)
+            return response.json({"deleted": True})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:

@@ -398,6 +398,19 @@ def announce_when_ready(
     return True
 
 
+@app.command("purge")
+def purge() -> None:
+    """Delete conversations and ratings kept past their retention periods (`tthc serve` also
+    does this at start and daily)."""
+    settings = get_settings()
+    purged = _services().purge_expired()
+    console.print(
+        f"Deleted {purged.conversations} conversations older than "
+        f"{settings.conversation_retention_days} days and {purged.feedback} ratings older "
+        f"than {settings.feedback_retention_days} days."
+    )
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
@@ -411,6 +424,7 @@ def serve(
     import asyncio
 
     from tthc import rasa_server
+    from tthc.scheduled_purge import start_daily_purge
     from tthc.serving import Listeners, local_address
 
     settings = get_settings()
@@ -431,6 +445,7 @@ def serve(
             f"http://{local}:{settings.rasa_port}",
         )
     listeners = Listeners(services, host, port, log_level="info", engine=supervisor)
+    purging = start_daily_purge(services)
     if supervisor is not None:
         supervisor.start()
         console.print(
@@ -469,6 +484,7 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
+        purging.set()
         if supervisor is not None:
             supervisor.stop()
         services.close()

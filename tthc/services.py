@@ -8,6 +8,7 @@ folder, an embedding configuration, thresholds) and reads no settings of its own
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from sqlalchemy import Engine
@@ -18,10 +19,17 @@ from actions.deployment import DeploymentProfile, load_profile
 from actions.dossier_status import DossierStatusProvider, LookupLimit, load_provider
 from knowledge_base.db import make_engine, session_factory, upgrade_database
 from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
+from knowledge_base.retention import purge_conversations, purge_feedback
 from knowledge_base.retrieval.hybrid import SearchConfig
 from knowledge_base.retrieval.service import SearchService
 from knowledge_base.store import StoreCatalogue
 from tthc.settings import Settings
+
+
+@dataclass(frozen=True)
+class Purged:
+    feedback: int
+    conversations: int
 
 
 @dataclass
@@ -56,6 +64,21 @@ class Services:
             clarify_margin=self.settings.clarify_margin,
             dossier_lookups=LookupLimit(self.settings.dossier_lookup_rate_limit),
         )
+
+    def purge_expired(self, now: datetime | None = None) -> Purged:
+        """Delete ratings and conversations kept past their retention periods."""
+        now = now or datetime.now(UTC)
+        settings = self.settings
+        with self.sessions.begin() as session:
+            feedback = purge_feedback(session, now - timedelta(settings.feedback_retention_days))
+        trackers = make_engine(settings.tracker_store_url_for_the_app)
+        try:
+            conversations = purge_conversations(
+                trackers, now - timedelta(settings.conversation_retention_days)
+            )
+        finally:
+            trackers.dispose()
+        return Purged(feedback=feedback, conversations=conversations)
 
     def upgrade_database(self) -> None:
         upgrade_database(self.settings.resolved_database_url)

@@ -118,6 +118,15 @@ class Settings(BaseSettings):
         description="Key signing the portal widget's conversation ids; default: one created "
         "once in data_dir (secrets/portal_conversation_key)",
     )
+    conversation_retention_days: int = Field(
+        90,
+        ge=1,
+        description="Conversations (Rasa's trackers) are deleted this long after "
+        "their last message",
+    )
+    feedback_retention_days: int = Field(
+        365, ge=1, description="Citizens' ratings of answers are deleted this long after"
+    )
     search_rate_limit: str = Field(
         "60/minute", description="Searches each client address may make (/api/search)"
     )
@@ -160,6 +169,16 @@ class Settings(BaseSettings):
             rest = self.database_url.split("://", 1)[1]
             return f"postgresql://{rest}"
         return f"sqlite:///{self.data_dir / 'trackers.sqlite3'}"
+
+    @property
+    def tracker_store_url_for_the_app(self) -> str:
+        """The same store, with the app environment's PostgreSQL driver (psycopg 3)."""
+        url = self.resolved_tracker_store_url
+        return (
+            "postgresql+psycopg://" + url.split("://", 1)[1]
+            if url.startswith("postgresql://")
+            else url
+        )
 
     @property
     def chat_url(self) -> str:

@@ -379,3 +379,31 @@ def test_a_long_web_address_is_shown_as_its_site(page) -> None:
     sync_api.expect(link).to_have_attribute("href", address)
     sync_api.expect(link).to_have_text(re.compile("^dichvucong.gov.vn"))
     assert address not in bot_messages(page).last.inner_text()
+
+
+def test_deleting_the_conversation_clears_it_once_the_server_has(page, live) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    ask(page, "đăng ký khai sinh mất bao lâu")
+    sync_api.expect(bot_messages(page).last).to_contain_text(f"mã {BIRTH}", timeout=ANSWER_TIMEOUT)
+    sender = page.evaluate(
+        "Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).sender)[0]"
+    )
+    page.get_by_role("button", name="Xóa cuộc trò chuyện").click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Đã xóa cuộc trò chuyện")
+    assert bot_messages(page).count() == 0
+    assert (
+        page.evaluate("Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).sender)[0]")
+        is None
+    )
+    import sqlite3
+
+    with sqlite3.connect(live.settings.data_dir / "trackers.sqlite3") as db:
+        rows = db.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (f"portal:{sender.split('.')[0]}",)
+        ).fetchone()[0]
+    assert rows == 0
+
+
+def test_the_widget_says_what_is_kept_of_what_citizens_type(page) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="Hỏi trợ lý ảo").click()
+    sync_api.expect(page.locator(".tthc-note")).to_contain_text("được che đi trước khi lưu")

@@ -138,3 +138,39 @@ def test_a_portal_on_another_origin_may_call_the_channel(live) -> None:
     assert response.headers["access-control-allow-origin"] in ("*", "https://dichvucong.example.vn")
     streamed = post(live, {"sender": citizen(live), "message": "xin chào", "message_id": "m1"})
     assert streamed.headers["access-control-allow-origin"] in ("*", "https://dichvucong.example.vn")
+
+
+def trackers_of(live, sender: str) -> int:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    with sqlite3.connect(live.settings.data_dir / "trackers.sqlite3") as db:
+        query = "SELECT COUNT(*) FROM events WHERE sender_id = ?"
+        return db.execute(query, (f"portal:{sender.split('.')[0]}",)).fetchone()[0]
+
+
+def test_a_deleted_conversation_is_gone_from_the_app_and_from_rasa(live) -> None:
+    sender = citizen(live)
+    ask(live, sender, "đăng ký khai sinh mất bao lâu")
+    ask(live, sender, "/feedback_bad")
+    conversation = f"portal:{sender.split('.')[0]}"
+    with live.sessions() as session:
+        query = select(AnswerFeedback).where(AnswerFeedback.conversation_id == conversation)
+        assert session.scalars(query).all()
+    assert trackers_of(live, sender) > 0
+
+    response = httpx.post(
+        f"{live.rasa_url}/webhooks/portal/forget", json={"sender": sender}, timeout=60
+    )
+    assert response.json() == {"deleted": True}
+    with live.sessions() as session:
+        assert session.scalars(query).all() == []
+    assert trackers_of(live, sender) == 0
+    # A follow-up starts from nothing: it no longer knows the procedure.
+    assert f"mã {BIRTH}" not in "\n".join(m.get("text", "") for m in ask(live, sender, "lệ phí?"))
+
+
+def test_only_an_issued_conversation_can_be_deleted(live) -> None:
+    response = httpx.post(
+        f"{live.rasa_url}/webhooks/portal/forget", json={"sender": "portal:abc"}, timeout=10
+    )
+    assert response.status_code == 403

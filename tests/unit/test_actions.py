@@ -417,11 +417,16 @@ def test_forgetting_a_conversation_deletes_only_its_own_feedback(
     run(record, tracker("hữu ích", "feedback_good", sender=other, procedure_code=BIRTH))
 
     forget = act(ActionForgetConversation)
-    events, dispatcher = run(forget, tracker("", "withdraw", sender=SENDER))
+    events, _ = run(forget, tracker("", "withdraw", sender=SENDER))
 
-    assert events == [] and dispatcher.messages == []
+    assert events == []
     assert feedback_of(seeded_sessions, SENDER) == []
     assert feedback_of(seeded_sessions, other) == [(True, BIRTH, "hữu ích")]
+
+
+def test_forgetting_a_conversation_confirms_to_the_channel_once_it_is_done(act: Act) -> None:
+    _, dispatcher = run(act(ActionForgetConversation), tracker("", "withdraw"))
+    assert [message.get("custom") for message in dispatcher.messages] == [{"forgotten": True}]
 
 
 # -- what the dialogue keeps -------------------------------------------------------------

@@ -29,6 +29,7 @@
   var server = (script.dataset.server || scriptUrl.origin).replace(/\/+$/, "");
   var endpoint = server + "/webhooks/portal/webhook";
   var conversations = server + "/webhooks/portal/conversations";
+  var forgetting = server + "/webhooks/portal/forget";
   var ISSUED_ID = /^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}$/;
   var healthcheck = server + "/webhooks/portal/"; // answers once Rasa can answer
   var storageKey = "tthc-widget:v1:" + server;
@@ -66,6 +67,12 @@
     },
     close: "Thu nhỏ cửa sổ trò chuyện",
     restart: "Trò chuyện mới",
+    privacy:
+      "Số giấy tờ, số điện thoại, email, họ tên và địa chỉ anh/chị gõ được che đi trước khi " +
+      "lưu. Anh/chị có thể xóa cuộc trò chuyện này bất cứ lúc nào.",
+    forget: "Xóa cuộc trò chuyện",
+    forgotten: "Đã xóa cuộc trò chuyện của anh/chị khỏi hệ thống.",
+    forgetFailed: "Chưa xóa được cuộc trò chuyện, anh/chị vui lòng thử lại sau ít phút.",
     inputLabel: "Câu hỏi của anh/chị",
     placeholder: "Nhập câu hỏi, ví dụ: làm căn cước cần giấy tờ gì?",
     send: "Gửi",
@@ -157,7 +164,11 @@
     id: "tthc-input", className: "tthc-input", rows: "2", maxlength: String(MAX_CHARS),
     placeholder: TEXT.placeholder, autocomplete: "off",
   });
-  var note = el("p", { className: "tthc-note", text: TEXT.note });
+  var forgetButton = el("button", { type: "button", className: "tthc-forget", text: TEXT.forget });
+  var note = el("p", { className: "tthc-note" }, [
+    document.createTextNode(TEXT.note + " " + TEXT.privacy + " "),
+    forgetButton,
+  ]);
   var sendButton = el("button", { type: "submit", className: "tthc-send", text: TEXT.send });
   var form = el("form", { className: "tthc-form" }, [
     el("label", { for: "tthc-input", className: "tthc-visually-hidden", text: TEXT.inputLabel }),
@@ -683,7 +694,7 @@
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape") setOpen(false);
   });
-  restart.addEventListener("click", function () {
+  function startOver() {
     clearTimeout(retryTimer);
     generation += 1;
     if (inFlight) inFlight.abort();
@@ -696,6 +707,29 @@
     form.removeAttribute("aria-busy");
     render();
     input.focus();
+  }
+
+  restart.addEventListener("click", startOver);
+  forgetButton.addEventListener("click", function () {
+    // The transcript is cleared only once the server says the conversation is deleted.
+    if (!state.sender) {
+      startOver();
+      setStatus(TEXT.forgotten, "ok");
+      return;
+    }
+    forgetButton.disabled = true;
+    fetch(forgetting, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender }),
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        startOver();
+        setStatus(TEXT.forgotten, "ok");
+      })
+      .catch(function () { setStatus(TEXT.forgetFailed, "error"); })
+      .then(function () { forgetButton.disabled = false; });
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -1,0 +1,45 @@
+"""Deleting what is kept past its retention period: citizens' ratings (the app's table) and
+whole conversations in Rasa's SQL tracker store (its ``events`` table).
+
+A conversation is deleted whole once its last event is older than the period, so a
+tracker is never cut in the middle of what a citizen is still talking about.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Engine, Float, MetaData, String, Table, delete, func, inspect, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.models import AnswerFeedback
+
+_events = Table(
+    "events",  # Rasa 3.6's SQLTrackerStore.SQLEvent; only the columns used here
+    MetaData(),
+    Column("sender_id", String(255)),
+    Column("timestamp", Float),
+)
+
+
+def purge_feedback(session: Session, older_than: datetime) -> int:
+    result = session.execute(delete(AnswerFeedback).where(AnswerFeedback.created_at < older_than))
+    return result.rowcount or 0
+
+
+def purge_conversations(tracker_store: Engine, older_than: datetime) -> int:
+    """Delete every conversation whose last event is before ``older_than``; how many."""
+    if not inspect(tracker_store).has_table("events"):
+        return 0  # Rasa has not kept any conversation yet
+    last_event = func.max(_events.c.timestamp)
+    stale = (
+        select(_events.c.sender_id)
+        .group_by(_events.c.sender_id)
+        .having(last_event < older_than.timestamp())
+    )
+    with tracker_store.begin() as connection:
+        senders = list(connection.scalars(stale))
+        for start in range(0, len(senders), 500):
+            batch = senders[start : start + 500]
+            connection.execute(delete(_events).where(_events.c.sender_id.in_(batch)))
+    return len(senders)

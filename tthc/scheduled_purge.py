@@ -1,0 +1,34 @@
+"""The retention periods applied while the assistant runs: a purge at start, then daily."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from tthc.services import Services
+
+logger = logging.getLogger(__name__)
+
+EVERY_SECONDS = 24 * 3600
+
+
+def start_daily_purge(services: Services, every: float = EVERY_SECONDS) -> threading.Event:
+    """Purge now and every ``every`` seconds in a background thread; set the event to stop."""
+    stop = threading.Event()
+
+    def run() -> None:
+        while True:
+            try:
+                purged = services.purge_expired()
+                logger.info(
+                    "Retention: deleted %d conversations and %d ratings past their period",
+                    purged.conversations,
+                    purged.feedback,
+                )
+            except Exception:  # the next day tries again; serving goes on
+                logger.exception("The retention purge failed")
+            if stop.wait(every):
+                return
+
+    threading.Thread(target=run, name="retention-purge", daemon=True).start()
+    return stop
