@@ -481,13 +481,12 @@ def serve(
     ).start()
     try:
         asyncio.run(listeners.serve())
-    except KeyboardInterrupt:
-        pass
     finally:
         purging.set()
         if supervisor is not None:
             supervisor.stop()
         services.close()
+        console.print("tthc-assistant stopped.")
 
 
 if __name__ == "__main__":

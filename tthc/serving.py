@@ -5,9 +5,12 @@ index are loaded once while the actions are never reachable beside the public pa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import uvicorn
@@ -31,6 +34,16 @@ class WithoutQuery(logging.Filter):
         return True
 
 
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to ``Listeners``: each server would otherwise
+    take SIGINT and SIGTERM for itself and raise them again once stopped, which killed the
+    process before `tthc serve` could stop the Rasa server it started."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 class Listeners:
     """Two uvicorn servers over one set of services."""
 
@@ -47,7 +60,7 @@ class Listeners:
         self.action_host = settings.action_host
         self.action_port = action_port or settings.action_port
         self.app_url = f"http://{local_address(host)}:{port}"
-        self.public = uvicorn.Server(
+        self.public = _Server(
             uvicorn.Config(
                 create_app(services, engine=engine),
                 host=host,
@@ -56,7 +69,7 @@ class Listeners:
                 server_header=False,
             )
         )
-        self.actions = uvicorn.Server(
+        self.actions = _Server(
             uvicorn.Config(
                 create_action_app(services),
                 host=self.action_host,
@@ -76,7 +89,12 @@ class Listeners:
         return f"http://{local_address(self.action_host)}:{self.action_port}"
 
     async def serve(self) -> None:
-        """Serve both until either stops (Ctrl-C reaches one of them), then stop the other."""
+        """Serve both until SIGINT or SIGTERM (in the main thread) or either stops; then
+        stop the other and return, so the caller's clean-up runs."""
+        if threading.current_thread() is threading.main_thread():
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(number, self.request_stop)
         tasks = {
             asyncio.create_task(self.public.serve()),
             asyncio.create_task(self.actions.serve()),
@@ -93,6 +111,11 @@ class Listeners:
             if not self._thread.is_alive():
                 raise RuntimeError("the app did not start")
             time.sleep(0.05)
+
+    def request_stop(self) -> None:
+        if self.public.should_exit:  # asked twice: do not wait for open connections
+            self.public.force_exit = self.actions.force_exit = True
+        self.public.should_exit = self.actions.should_exit = True
 
     def stop(self) -> None:
         self.public.should_exit = self.actions.should_exit = True
