@@ -17,7 +17,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) \
 	bot/normalizer.py bot/tokenizer.py vntext/normalization.py
 RASA := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 .venv-engine/bin/rasa
 
-.PHONY: run test setup train lint format bench clean
+.PHONY: run test setup train lint format bench audit clean
 
 run: setup $(MODEL)
 	.venv/bin/tthc serve --host $(HOST) --port $(PORT)
@@ -69,5 +69,15 @@ bench: setup $(MODEL)
 	.venv-engine/bin/python benchmarks/nlu_eval.py
 	.venv/bin/python benchmarks/conversation_latency.py
 
+# Known vulnerabilities in both environments' packages. --strict fails when a package could
+# not be checked, instead of reporting "no known vulnerabilities" for what it never saw
+# (this machine's PyPI mirror has no JSON API and OSV is unreachable: here it fails so).
+audit: $(APP_ENV) $(ENGINE_ENV)
+	test -x .venv-audit/bin/pip-audit || { $(PYTHON311) -m venv .venv-audit && .venv-audit/bin/pip install --quiet 'pip-audit>=2.7,<3'; }
+	.venv/bin/python -m pip freeze --exclude-editable > .venv-audit/app.txt
+	.venv-engine/bin/python -m pip freeze --exclude-editable > .venv-audit/engine.txt
+	.venv-audit/bin/pip-audit --strict --disable-pip --no-deps --progress-spinner off -r .venv-audit/app.txt
+	.venv-audit/bin/pip-audit --strict --disable-pip --no-deps --progress-spinner off -r .venv-audit/engine.txt
+
 clean:
-	rm -rf .venv .venv-engine .data models .rasa
+	rm -rf .venv .venv-engine .venv-audit .data models .rasa
