@@ -406,4 +406,6 @@ def test_deleting_the_conversation_clears_it_once_the_server_has(page, live) -> 
 
 def test_the_widget_says_what_is_kept_of_what_citizens_type(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("button", name="Hỏi trợ lý ảo").click()
-    sync_api.expect(page.locator(".tthc-note")).to_contain_text("được che đi trước khi lưu")
+    note = page.locator(".tthc-note")
+    sync_api.expect(note).to_contain_text("được che đi trước khi lưu")
+    sync_api.expect(note).to_contain_text("được lưu 90 ngày kể từ tin nhắn cuối")

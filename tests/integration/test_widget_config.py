@@ -107,3 +107,8 @@ def test_the_demo_page_may_load_only_its_own_files_and_talk_to_the_chat_server(
     assert "frame-ancestors 'none'" in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_the_config_says_how_long_a_conversation_is_kept(tmp_path: Path) -> None:
+    with client_for(tmp_path, conversation_retention_days=30) as client:
+        assert client.get("/widget/config.json").json()["conversation_retention_days"] == 30

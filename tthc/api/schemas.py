@@ -77,3 +77,7 @@ class WidgetConfig(BaseModel):
     portal_url: str
     national_portal_url: str
     suggested_questions: list[str]
+    conversation_retention_days: int = Field(
+        description="How long a conversation is kept after its last message (the widget's "
+        "privacy notice says so)"
+    )

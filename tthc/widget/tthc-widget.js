@@ -67,9 +67,13 @@
     },
     close: "Thu nhỏ cửa sổ trò chuyện",
     restart: "Trò chuyện mới",
-    privacy:
-      "Số giấy tờ, số điện thoại, email, họ tên và địa chỉ anh/chị gõ được che đi trước khi " +
-      "lưu. Anh/chị có thể xóa cuộc trò chuyện này bất cứ lúc nào.",
+    privacy: function (days) {
+      return (
+        "Số giấy tờ, số điện thoại, email, họ tên và địa chỉ anh/chị gõ được che đi trước khi " +
+        "lưu" + (days ? "; cuộc trò chuyện được lưu " + days + " ngày kể từ tin nhắn cuối" : "") +
+        ". Anh/chị có thể xóa cuộc trò chuyện này bất cứ lúc nào."
+      );
+    },
     forget: "Xóa cuộc trò chuyện",
     forgotten: "Đã xóa cuộc trò chuyện của anh/chị khỏi hệ thống.",
     forgetFailed: "Chưa xóa được cuộc trò chuyện, anh/chị vui lòng thử lại sau ít phút.",
@@ -165,10 +169,8 @@
     placeholder: TEXT.placeholder, autocomplete: "off",
   });
   var forgetButton = el("button", { type: "button", className: "tthc-forget", text: TEXT.forget });
-  var note = el("p", { className: "tthc-note" }, [
-    document.createTextNode(TEXT.note + " " + TEXT.privacy + " "),
-    forgetButton,
-  ]);
+  var notice = document.createTextNode(TEXT.note + " " + TEXT.privacy(0) + " ");
+  var note = el("p", { className: "tthc-note" }, [notice, forgetButton]);
   var sendButton = el("button", { type: "submit", className: "tthc-send", text: TEXT.send });
   var form = el("form", { className: "tthc-form" }, [
     el("label", { for: "tthc-input", className: "tthc-visually-hidden", text: TEXT.inputLabel }),
@@ -760,6 +762,8 @@
       config = loaded && typeof loaded === "object" ? loaded : {};
       if (config.province) subtitle.textContent = TEXT.subtitle(config.province);
       if (config.province) panel.setAttribute("aria-description", TEXT.subtitle(config.province));
+      var days = config.conversation_retention_days;
+      if (typeof days === "number") notice.textContent = TEXT.note + " " + TEXT.privacy(days) + " ";
       if (log.firstChild) log.replaceChild(renderGreeting(), log.firstChild);
       if (!panel.hidden && !state.entries.length) showLatest();
     })

@@ -32,11 +32,17 @@ def allowed_origin(origin: str | None, allowed: str) -> str | None:
 def widget_config(
     request: Request, response: Response, profile: ProfileDep, settings: SettingsDep
 ) -> WidgetConfig:
-    """What the widget shows on open: the province, its greeting's suggested questions."""
+    """What the widget shows on open: the province, its greeting's suggested questions, and
+    how long a conversation is kept (its privacy notice)."""
     origin = allowed_origin(request.headers.get("origin"), settings.chat_allowed_origins)
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
     if origin != "*":
         response.headers["Vary"] = "Origin"
     response.headers["Cache-Control"] = f"public, max-age={CONFIG_MAX_AGE}"
-    return WidgetConfig.model_validate(profile, from_attributes=True)
+    return WidgetConfig.model_validate(
+        {
+            **profile.model_dump(),
+            "conversation_retention_days": settings.conversation_retention_days,
+        }
+    )
