@@ -72,23 +72,30 @@ async def load(url: str, concurrency: int, rounds: int) -> dict[str, float]:
 
 
 @contextmanager
-def serving() -> Iterator[str]:
+def serving(environment: dict[str, str] | None = None) -> Iterator[tuple[str, str]]:
     """The assistant as `make run` runs it: `tthc serve` (the app, and Rasa beside it) in
-    processes of its own, on free ports; yields the Rasa server's URL."""
+    processes of its own, on free ports, with ``environment`` added to this one's; yields
+    the app's and the Rasa server's URLs."""
     from tthc.rasa_server import free_port, wait_until_answering
 
     app_port, rasa_port = free_port(), free_port()
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "tthc"), "serve", "--port", str(app_port)],
-        env={**os.environ, "TTHC_RASA_PORT": str(rasa_port)},
+        env={
+            **os.environ,
+            "TTHC_RASA_PORT": str(rasa_port),
+            "TTHC_ACTION_PORT": str(free_port()),
+            **(environment or {}),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    app, rasa = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{rasa_port}"
     try:
-        wait_until_answering(f"http://127.0.0.1:{app_port}/healthz", process=server)
-        wait_until_answering(f"http://127.0.0.1:{rasa_port}/", process=server)
-        yield f"http://127.0.0.1:{rasa_port}"
+        wait_until_answering(f"{app}/healthz", process=server)
+        wait_until_answering(f"{rasa}/", process=server)
+        yield app, rasa
     finally:
         os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as a person stops `make run`
         server.wait(timeout=60)
@@ -99,7 +106,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="conversations per citizen")
     args = parser.parse_args()
 
-    with serving() as url:
+    with serving() as (_, url):
         asyncio.run(load(url, 1, 1))  # warm-up: first TensorFlow and ONNX calls are slow
         results = [asyncio.run(load(url, c, args.rounds)) for c in (1, 10)]
     for result in results:

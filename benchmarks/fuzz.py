@@ -12,15 +12,15 @@ Prints schemathesis's summary for each; exits non-zero if either found a 5xx.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.conversation_latency import serving  # noqa: E402
 
 
 def main() -> None:
@@ -31,48 +31,18 @@ def main() -> None:
     if st is None:
         sys.exit("schemathesis is not installed: .venv/bin/pip install 'schemathesis>=4,<5'")
 
-    from tthc.rasa_server import free_port, wait_until_answering
-
-    app_port, rasa_port = free_port(), free_port()
-    environment = {
-        **os.environ,
-        "TTHC_RASA_PORT": str(rasa_port),
-        "TTHC_ACTION_PORT": str(free_port()),
-        "TTHC_SEARCH_RATE_LIMIT": "100000/minute",  # the fuzzer is one address, and fast
-    }
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "tthc"), "serve", "--port", str(app_port)],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     failed = False
-    try:
-        app, rasa = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{rasa_port}"
-        wait_until_answering(f"{app}/healthz", process=server)
-        wait_until_answering(f"{rasa}/", process=server)
+    # The fuzzer is one address, and fast: the search's per-address limit would answer it.
+    with serving({"TTHC_SEARCH_RATE_LIMIT": "100000/minute"}) as (app, rasa):
         runs = [
             [f"{app}/openapi.json"],
             [str(ROOT / "docs" / "channels.openapi.yaml"), "--url", rasa],
         ]
         for target in runs:
-            command = [
-                st,
-                "run",
-                *target,
-                "--checks",
-                "not_a_server_error",
-                "--max-examples",
-                str(args.examples),
-                "--workers",
-                "2",
-            ]
+            command = [st, "run", *target, "--checks", "not_a_server_error"]
+            command += ["--max-examples", str(args.examples), "--workers", "2"]
             print("$", " ".join(command[1:]), flush=True)
             failed |= subprocess.run(command, check=False).returncode != 0
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=60)
     sys.exit(1 if failed else 0)
 
 

@@ -16,16 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -33,7 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.conversation_latency import CONVERSATIONS  # noqa: E402
+from benchmarks.conversation_latency import CONVERSATIONS, serving  # noqa: E402
 from knowledge_base.retrieval.evaluation import percentile  # noqa: E402
 
 CITIZENS = 20
@@ -104,33 +99,12 @@ async def run(url: str, rounds: int, think: float, with_abusers: bool) -> dict[s
     }
 
 
-@contextmanager
-def serving() -> Iterator[str]:
-    from tthc.rasa_server import free_port, wait_until_answering
-
-    app_port, rasa_port = free_port(), free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "tthc"), "serve", "--port", str(app_port)],
-        env={**os.environ, "TTHC_RASA_PORT": str(rasa_port), "TTHC_ACTION_PORT": str(free_port())},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_until_answering(f"http://127.0.0.1:{app_port}/healthz", process=server)
-        wait_until_answering(f"http://127.0.0.1:{rasa_port}/", process=server)
-        yield f"http://127.0.0.1:{rasa_port}"
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=60)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="conversations per citizen")
     parser.add_argument("--think", type=float, default=3.0, help="seconds between turns")
     args = parser.parse_args()
-    with serving() as url:
+    with serving() as (_, url):
         asyncio.run(run(url, 1, 0, False))  # warm-up
         alone = asyncio.run(run(url, args.rounds, args.think, False))
         mixed = asyncio.run(run(url, args.rounds, args.think, True))

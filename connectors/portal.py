@@ -124,6 +124,10 @@ def _bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=400)
 
 
+def _unknown_conversation() -> HTTPResponse:
+    return response.json({"error": "unknown conversation", "code": "unknown_conversation"}, 403)
+
+
 def _too_many(seconds: int) -> HTTPResponse:
     return response.json(
         {"error": "too many messages, please wait", "retry_after": seconds},
@@ -223,9 +227,7 @@ class PortalInput(InputChannel):
                 return _bad_request(str(error))
             conversation = self.ids.conversation(body.get("sender"))
             if conversation is None:
-                return response.json(
-                    {"error": "unknown conversation", "code": "unknown_conversation"}, 403
-                )
+                return _unknown_conversation()
             wait = self.issuing.retry_after(_address(request))
             if wait is not None:
                 return _too_many(wait)
@@ -247,9 +249,7 @@ class PortalInput(InputChannel):
                 return _bad_request(str(error))
             sender = self.ids.conversation(body.get("sender"))
             if sender is None:
-                return response.json(
-                    {"error": "unknown conversation", "code": "unknown_conversation"}, 403
-                )
+                return _unknown_conversation()
             key = f"{sender}:{message_id}"
             reply = self.replies.get(key)
             replayed = reply is not None

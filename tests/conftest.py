@@ -12,6 +12,20 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REST_TOKEN = "rest-token-for-tests"  # the live assistant's REST channel asks for it
+
+
+def post_rest(rasa_url: str, sender: str, message: object) -> Any:
+    """One message through the live assistant's REST channel, as an integration sends it."""
+    import httpx
+
+    return httpx.post(
+        f"{rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        headers={"Authorization": f"Bearer {REST_TOKEN}"},
+        timeout=60,
+    )
+
+
 SHARED_DATA = ROOT.parent / "shared" / "data"
 NATIONAL_FILE = SHARED_DATA / "procedures" / "dichvucong-national.jsonl"
 CATALOGUE_FILE = SHARED_DATA / "procedures" / "lamdong-catalogue.csv"

@@ -133,12 +133,11 @@ def _number_kind(digits: str, before: str) -> str | None:
 
 def _identifiers(text: str, folded: str) -> list[Found]:
     found: list[Found] = []
-    kept = [(m.start(), m.end()) for m in _KEPT.finditer(text)]
+    # What is never masked, then each identifier found: nothing after may overlap them.
+    taken = [(m.start(), m.end()) for m in _KEPT.finditer(text)]
 
     def free(start: int, end: int) -> bool:
-        return not any(start < k_end and k_start < end for k_start, k_end in kept + taken)
-
-    taken: list[tuple[int, int]] = []
+        return not any(start < t_end and t_start < end for t_start, t_end in taken)
 
     def add(kind: str, start: int, end: int) -> None:
         found.append(Found(kind, start, end))
@@ -299,10 +298,11 @@ def _addresses(text: str, folded: str) -> list[Found]:
 
 
 def find(text: str) -> list[Found]:
-    """The personal data in ``text``, in order, without overlaps."""
-    if not text:
-        return []
-    text = unicodedata.normalize("NFC", text)
+    """The personal data in ``text`` (as NFC), in order, without overlaps."""
+    return _find(unicodedata.normalize("NFC", text)) if text else []
+
+
+def _find(text: str) -> list[Found]:
     folded = fold(text)
     found = _identifiers(text, folded)  # they do not overlap one another
     for more in (_addresses(text, folded), _names(text, folded)):  # in this order of trust
@@ -318,7 +318,7 @@ def mask(text: str) -> str:
         return text
     text = unicodedata.normalize("NFC", text)
     pieces, last = [], 0
-    for item in find(text):
+    for item in _find(text):
         pieces.append(text[last : item.start])
         pieces.append(MASKS[item.kind])
         last = item.end

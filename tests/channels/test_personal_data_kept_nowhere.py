@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.channels.test_zalo_channel import answers, deliver, new_user, text_event
-from tests.conftest import REST_TOKEN
+from tests.conftest import post_rest
 
 pytestmark = pytest.mark.slow
 
@@ -32,13 +32,7 @@ def portal(live, sender: str, text: str) -> None:  # type: ignore[no-untyped-def
 
 
 def rest(live, text: str) -> None:  # type: ignore[no-untyped-def]
-    response = httpx.post(
-        f"{live.rasa_url}/webhooks/rest/webhook",
-        json={"sender": "pii-check", "message": text},
-        headers={"Authorization": f"Bearer {REST_TOKEN}"},
-        timeout=60,
-    )
-    assert response.status_code == 200
+    assert post_rest(live.rasa_url, "pii-check", text).status_code == 200
 
 
 def test_personal_data_sent_on_every_channel_is_stored_and_logged_nowhere(live, caplog) -> None:

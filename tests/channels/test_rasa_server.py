@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import REST_TOKEN
+from tests.conftest import post_rest
 
 pytestmark = pytest.mark.slow
 
@@ -17,12 +17,7 @@ MARRIAGE = "1.000894"
 
 
 def say(live, sender: str, message: str) -> str:  # type: ignore[no-untyped-def]
-    response = httpx.post(
-        f"{live.rasa_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        headers={"Authorization": f"Bearer {REST_TOKEN}"},
-        timeout=60,
-    )
+    response = post_rest(live.rasa_url, sender, message)
     assert response.status_code == 200, response.text
     return "\n".join(message.get("text", "") for message in response.json())
 

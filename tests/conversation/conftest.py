@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
 import pytest
 
-from tests.conftest import REST_TOKEN
+from tests.conftest import post_rest
 
 Reply = list[dict]
 
@@ -22,12 +21,7 @@ def say(assistant: str) -> Callable[[str, str], Reply]:
     """Send one message as a citizen (sender id) and return the assistant's messages."""
 
     def send(sender: str, message: str) -> Reply:
-        response = httpx.post(
-            f"{assistant}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            headers={"Authorization": f"Bearer {REST_TOKEN}"},
-            timeout=60,
-        )
+        response = post_rest(assistant, sender, message)
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -6,7 +6,6 @@ assistant answers the right field of the right procedure.
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -17,7 +16,7 @@ from actions.facets import Facet
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.schemas import ProcedureOut
-from tests.conftest import REST_TOKEN
+from tests.conftest import post_rest
 from tests.conversation.conftest import text_of
 
 
@@ -184,12 +183,7 @@ def test_feedback_is_recorded_against_the_procedure(say, live) -> None:
 def test_a_message_no_one_could_answer_is_a_bad_request_with_its_reason(
     assistant: str, message: str, reason: str
 ) -> None:
-    response = httpx.post(
-        f"{assistant}/webhooks/rest/webhook",
-        json={"sender": "bad-input", "message": message},
-        headers={"Authorization": f"Bearer {REST_TOKEN}"},
-        timeout=60,
-    )
+    response = post_rest(assistant, "bad-input", message)
     assert response.status_code == 400
     assert response.json() == {"error": reason}
 

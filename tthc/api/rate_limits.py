@@ -10,9 +10,16 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
 from fastapi import HTTPException, Request
-from limits import parse, storage, strategies
+from limits import RateLimitItem, parse, storage, strategies
+
+
+@lru_cache(maxsize=32)
+def _parsed(limit: str) -> RateLimitItem:
+    """A limit read from the settings once, not at every request."""
+    return parse(limit)
 
 
 class RateLimiter:
@@ -21,7 +28,7 @@ class RateLimiter:
 
     def retry_after(self, limit: str, scope: str, key: str) -> int | None:
         """Count one request: None if allowed, else the seconds until it would be."""
-        item = parse(limit)
+        item = _parsed(limit)
         if self._limiter.hit(item, scope, key):
             return None
         reset = self._limiter.get_window_stats(item, scope, key).reset_time
