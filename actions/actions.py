@@ -25,12 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions import messages
 from actions.answers import answer, facet_answer
 from actions.deployment import DeploymentProfile
-from actions.dossier_status import (
-    DossierStatusProvider,
-    LookupLimit,
-    find_receipt_code,
-    looks_like_a_code,
-)
+from actions.dossier_status import DossierStatusProvider, LookupLimit, looks_like_a_code
 from actions.facets import INTENT_FACETS, Facet, asked_facets
 from actions.procedure_resolver import (
     Outcome,
@@ -47,6 +42,7 @@ from knowledge_base.retrieval.results import SearchHit
 from knowledge_base.schemas import ProcedureOut
 from vntext.chat_format import split_message
 from vntext.personal_data import mask, without_masks
+from vntext.receipt_codes import find_receipt_code
 
 logger = logging.getLogger(__name__)
 

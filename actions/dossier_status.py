@@ -20,10 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base.models import DossierRecord
+from vntext.receipt_codes import RECEIPT_CODE
 
-# Receipt codes look like 000.00.04.H51-250221-0001: the receiving agency's code, the
-# date received (yymmdd) and a sequence number.
-RECEIPT_CODE = re.compile(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}\b", re.IGNORECASE)
 # Something that is probably a receipt code typed wrong: it starts like one (000.00) or
 # holds its agency part (H51-25...). Dates (21.02.2025) and amounts (50.000) do not.
 _CODE_ATTEMPT = re.compile(r"\b\d{3}\.\d{2}\b|\b[A-Z]\d{2}-\d{4}", re.IGNORECASE)
@@ -42,11 +40,6 @@ class DossierStatus:
 
 class DossierStatusProvider(Protocol):
     def lookup(self, receipt_code: str) -> DossierStatus | None: ...
-
-
-def find_receipt_code(text: str) -> str | None:
-    match = RECEIPT_CODE.search(text)
-    return match.group(0).upper() if match else None
 
 
 def looks_like_a_code(text: str) -> bool:

@@ -13,6 +13,9 @@ from typing import Any
 
 MAX_MESSAGE_CHARS = 10_000
 MAX_BODY_BYTES = 256 * 1024  # a message of 10,000 characters is at most ~40 KB of JSON
+# One message may hold its conversation this long (Rasa's own wait for an action server is
+# five minutes); then the citizen is told it failed and may ask again.
+MESSAGE_TIME_LIMIT_SECONDS = 30.0
 
 
 class BadBody(ValueError):

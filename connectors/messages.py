@@ -18,6 +18,10 @@ ANSWER_FAILED = (
     "Xin lỗi anh/chị, trợ lý đang gặp sự cố khi trả lời. Anh/chị vui lòng thử lại sau ít phút."
 )
 
+CONVERSATION_DELETED = (
+    "Trợ lý đã xóa cuộc trò chuyện và các đánh giá của anh/chị khỏi hệ thống theo yêu cầu."
+)
+
 
 def too_long(limit: int) -> str:
     """A message longer than every channel's limit (connectors/bodies.py)."""

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,40 +32,61 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import messages
-from connectors.bodies import MAX_MESSAGE_CHARS, BadBody, json_object, message_text
+from connectors.bodies import (
+    MAX_MESSAGE_CHARS,
+    MESSAGE_TIME_LIMIT_SECONDS,
+    BadBody,
+    json_object,
+    message_text,
+)
 from connectors.conversations import forget_conversation
 from connectors.rate_limits import RateLimits
 from vntext.personal_data import mask
+from vntext.receipt_codes import find_receipt_code
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 DEFAULT_MAX_MESSAGE_CHARS = MAX_MESSAGE_CHARS
+DEFAULT_CONVERSATION_MAX_AGE_DAYS = 30
 
 
 class ConversationIds:
-    """Conversation ids the channel issues: ``<random id>.<signature>``, checked by HMAC."""
+    """Conversation ids the channel issues: ``<random id>.<issued at>.<signature>``, checked
+    by HMAC and valid for ``max_age_seconds`` after they were issued, so an id that leaked
+    (a shared computer, a screenshot) stops working; the widget then asks for a new one."""
 
-    ISSUED = re.compile(r"([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{43})")
+    ISSUED = re.compile(r"([A-Za-z0-9_-]{24})\.(\d{1,12})\.([A-Za-z0-9_-]{43})")
 
-    def __init__(self, key: str) -> None:
+    def __init__(
+        self,
+        key: str,
+        max_age_seconds: float = DEFAULT_CONVERSATION_MAX_AGE_DAYS * 86400,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._key = key.encode()
+        self.max_age_seconds = max_age_seconds
+        self._clock = clock
 
-    def _signature(self, conversation: str) -> str:
-        digest = hmac.new(self._key, f"portal:{conversation}".encode(), hashlib.sha256).digest()
+    def _signature(self, conversation: str, issued: str) -> str:
+        signed = f"portal:{conversation}:{issued}".encode()
+        digest = hmac.new(self._key, signed, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     def issue(self) -> str:
-        conversation = secrets.token_urlsafe(18)
-        return f"{conversation}.{self._signature(conversation)}"
+        conversation, issued = secrets.token_urlsafe(18), str(int(self._clock()))
+        return f"{conversation}.{issued}.{self._signature(conversation, issued)}"
 
-    def conversation(self, token: Any) -> str | None:
-        """The conversation a token names, if this deployment issued it."""
+    def conversation(self, token: Any, *, expired_too: bool = False) -> str | None:
+        """The conversation a token names, if this deployment issued it and, unless
+        ``expired_too`` (deleting an old conversation), it is not too old."""
         match = self.ISSUED.fullmatch(token) if isinstance(token, str) else None
         if match is None:
             return None
-        conversation, signature = match.groups()
-        if not hmac.compare_digest(signature, self._signature(conversation)):
+        conversation, issued, signature = match.groups()
+        if not hmac.compare_digest(signature, self._signature(conversation, issued)):
+            return None
+        if not expired_too and self._clock() - int(issued) > self.max_age_seconds:
             return None
         return conversation
 
@@ -151,6 +173,7 @@ class PortalInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> PortalInput:
         values = credentials or {}
         secret = values.get("conversation_secret") or os.environ.get("PORTAL_CONVERSATION_SECRET")
+        max_age_days = values.get("conversation_max_age_days")
         return cls(
             int(values.get("max_message_chars") or DEFAULT_MAX_MESSAGE_CHARS),
             conversation_secret=secret or None,
@@ -159,6 +182,8 @@ class PortalInput(InputChannel):
                 values.get("messages_per_address") or "120/minute",
             ),
             issuing=RateLimits(per_address=values.get("conversations_per_address") or "30/minute"),
+            lookups=RateLimits(per_address=values.get("dossier_lookups_per_address") or "60/hour"),
+            conversation_max_age_days=float(max_age_days or DEFAULT_CONVERSATION_MAX_AGE_DAYS),
         )
 
     def __init__(
@@ -167,15 +192,24 @@ class PortalInput(InputChannel):
         conversation_secret: str | None = None,
         limits: RateLimits | None = None,
         issuing: RateLimits | None = None,
+        lookups: RateLimits | None = None,
+        conversation_max_age_days: float = DEFAULT_CONVERSATION_MAX_AGE_DAYS,
+        time_limit_seconds: float = MESSAGE_TIME_LIMIT_SECONDS,
     ) -> None:
         self.max_message_chars = min(max_message_chars, MAX_MESSAGE_CHARS)
         if not conversation_secret:
             logger.warning(
                 "No PORTAL_CONVERSATION_SECRET: conversation ids last until Rasa restarts"
             )
-        self.ids = ConversationIds(conversation_secret or secrets.token_urlsafe(32))
+        self.ids = ConversationIds(
+            conversation_secret or secrets.token_urlsafe(32), conversation_max_age_days * 86400
+        )
         self.limits = limits or RateLimits()
         self.issuing = issuing or RateLimits(per_address="30/minute")
+        # Dossier look-ups per address, beside the action's own per conversation: new
+        # conversations are cheap, so that one alone would let an address walk the codes.
+        self.lookups = lookups or RateLimits(per_address="60/hour")
+        self.time_limit_seconds = time_limit_seconds
         # Replies kept for retries of the same message_id (10 minutes).
         self.replies: TTLCache[str, Reply] = TTLCache(maxsize=20_000, ttl=600)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -194,9 +228,14 @@ class PortalInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         try:
-            await on_new_message(message)
+            await asyncio.wait_for(on_new_message(message), self.time_limit_seconds)
             if not reply.messages:  # the action endpoint did not answer: Rasa says nothing
                 await reply.add({"text": messages.ANSWER_FAILED})
+        except asyncio.TimeoutError:
+            logger.error(
+                "A portal message took over %s s and was given up", self.time_limit_seconds
+            )
+            await reply.add({"text": messages.ANSWER_FAILED})
         except Exception:
             logger.exception("The portal message could not be answered")
             await reply.add({"text": messages.ANSWER_FAILED})
@@ -225,7 +264,7 @@ class PortalInput(InputChannel):
                 body = json_object(request.body)
             except BadBody as error:
                 return _bad_request(str(error))
-            conversation = self.ids.conversation(body.get("sender"))
+            conversation = self.ids.conversation(body.get("sender"), expired_too=True)
             if conversation is None:
                 return _unknown_conversation()
             wait = self.issuing.retry_after(_address(request))
@@ -255,6 +294,8 @@ class PortalInput(InputChannel):
             replayed = reply is not None
             if reply is None:
                 wait = self.limits.retry_after(_address(request), sender)
+                if wait is None and find_receipt_code(text):
+                    wait = self.lookups.retry_after(_address(request))
                 if wait is not None:
                     return _too_many(wait)
                 reply = self.replies[key] = Reply()

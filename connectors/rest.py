@@ -8,10 +8,14 @@ request without a sender landed in one shared ``default`` conversation. Here the
 required and always becomes ``rest:<sender>``; the channel asks for a bearer token
 (credentials ``token``, else the REST_TOKEN variable) and, without one, is open only where
 ``require_token`` is false (`tthc serve` in development), never in production.
+
+An integration deletes a conversation on its citizen's request with POST
+/webhooks/rest/forget ``{"sender"}``: 200 once the app's records and Rasa's tracker are gone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -25,12 +29,26 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import messages
-from connectors.bodies import MAX_MESSAGE_CHARS, BadBody, json_object, message_text
+from connectors.bodies import (
+    MAX_MESSAGE_CHARS,
+    MESSAGE_TIME_LIMIT_SECONDS,
+    BadBody,
+    json_object,
+    message_text,
+)
+from connectors.conversations import forget_conversation
 from vntext.personal_data import mask
 
 logger = logging.getLogger(__name__)
 
 SENDER = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _sender(body: dict[str, Any]) -> str:
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not SENDER.fullmatch(sender):
+        raise BadBody("sender must be 1-64 letters, digits, dots, dashes or _")
+    return sender
 
 
 def _flag(value: Any) -> bool:
@@ -53,9 +71,15 @@ class RestInput(InputChannel):
             require = os.environ.get("REST_REQUIRE_TOKEN", "true")
         return cls(token=token, require_token=_flag(require))
 
-    def __init__(self, token: str | None = None, require_token: bool = True) -> None:
+    def __init__(
+        self,
+        token: str | None = None,
+        require_token: bool = True,
+        time_limit_seconds: float = MESSAGE_TIME_LIMIT_SECONDS,
+    ) -> None:
         self.token = token
         self.require_token = require_token
+        self.time_limit_seconds = time_limit_seconds
         if require_token and not token:
             logger.warning("The REST channel has no token: it answers 403 (set REST_TOKEN)")
 
@@ -78,6 +102,22 @@ class RestInput(InputChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+            try:
+                sender = _sender(json_object(request.body))
+            except BadBody as error:
+                return response.json({"error": str(error)}, status=400)
+            try:
+                await forget_conversation(request.app.ctx.agent, f"rest:{sender}")
+            except Exception:
+                logger.exception("A REST conversation could not be deleted")
+                return response.json({"error": "the conversation could not be deleted"}, 503)
+            return response.json({"deleted": True})
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             refusal = self._refusal(request)
@@ -85,27 +125,24 @@ class RestInput(InputChannel):
                 return refusal
             try:
                 body = json_object(request.body)
-                sender = body.get("sender")
-                if not isinstance(sender, str) or not SENDER.fullmatch(sender):
-                    raise BadBody("sender must be 1-64 letters, digits, dots, dashes or _")
+                sender = _sender(body)
                 text = message_text(body.get("message"), MAX_MESSAGE_CHARS)
             except BadBody as error:
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
+            message = UserMessage(
+                mask(text),  # nothing downstream (trackers, logs, actions) sees it raw
+                collector,
+                f"rest:{sender}",
+                input_channel=self.name(),
+            )
             try:
-                await on_new_message(
-                    UserMessage(
-                        mask(text),  # nothing downstream (trackers, logs, actions) sees it raw
-                        collector,
-                        f"rest:{sender}",
-                        input_channel=self.name(),
-                    )
-                )
-            except Exception:
+                await asyncio.wait_for(on_new_message(message), self.time_limit_seconds)
+            except Exception:  # the time limit included
                 logger.exception("A REST message could not be answered")
                 return response.json([{"recipient_id": sender, "text": messages.ANSWER_FAILED}])
-            for message in collector.messages:
-                message["recipient_id"] = sender  # the caller's id, not the namespaced one
+            for sent in collector.messages:
+                sent["recipient_id"] = sender  # the caller's id, not the namespaced one
             return response.json(collector.messages)
 
         return webhook

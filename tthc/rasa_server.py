@@ -72,6 +72,8 @@ def engine_environment(settings: Settings) -> dict[str, str]:
         "REST_TOKEN": rest_token,
         # Without a token, REST is open for trying the assistant out, never in production.
         "REST_REQUIRE_TOKEN": "true" if settings.environment == "production" else "false",
+        # Sanic reads SANIC_* variables into its config: the citizen's address behind proxies.
+        "SANIC_PROXIES_COUNT": str(settings.proxy_count or 0),
     }
 
 

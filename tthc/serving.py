@@ -67,6 +67,9 @@ class Listeners:
                 port=port,
                 log_level=log_level,
                 server_header=False,
+                # The citizen's address is read by rate_limits.client_address, by the
+                # deployment's proxy count, never from headers any peer may send.
+                proxy_headers=False,
             )
         )
         self.actions = _Server(

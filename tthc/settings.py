@@ -127,6 +127,13 @@ class Settings(BaseSettings):
     feedback_retention_days: int = Field(
         365, ge=1, description="Citizens' ratings of answers are deleted this long after"
     )
+    proxy_count: int | None = Field(
+        None,
+        ge=0,
+        description="How many reverse proxies stand between citizens and both servers (0: "
+        "none), so rate limits count each citizen's address, not the proxy's; production "
+        "must say",
+    )
     search_rate_limit: str = Field(
         "60/minute", description="Searches each client address may make (/api/search)"
     )
@@ -194,6 +201,11 @@ class Settings(BaseSettings):
             problems.append("TTHC_PUBLIC_CHAT_URL: the Rasa server's public address")
         if "*" in self.chat_allowed_origins.split():
             problems.append("TTHC_CHAT_ALLOWED_ORIGINS: the portal's origins, not *")
+        if self.proxy_count is None:
+            problems.append(
+                "TTHC_PROXY_COUNT: how many reverse proxies stand in front (0 if none), "
+                "else every citizen shares the proxy's rate limits"
+            )
         return problems
 
     @property

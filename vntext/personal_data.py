@@ -80,7 +80,7 @@ _KEPT = re.compile(
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PLATE = re.compile(
-    r"(?<![\w.])\d{2}\s?[A-Za-z]{1,2}\d?\s?[-.]?\s?\d{3}\.?\d{2}(?![\w])"
+    r"(?<![\w.])\d{2}\s?-?\s?[A-Za-z]{1,2}\d?\s?[-.]?\s?\d{3}\.?\d{2}(?![\w])"
     r"|(?<![\w.])\d{2}[A-Za-z]{1,2}\d?-\d{4,5}(?![\w])"
 )
 _PASSPORT = re.compile(r"(?<![\w])[A-Za-z]\d{7}(?![\w])")
@@ -131,10 +131,17 @@ def _number_kind(digits: str, before: str) -> str | None:
     return None
 
 
+def _phone_like_amount(match: re.Match[str], folded: str) -> bool:
+    """84.912.603.485 after "gọi", "sđt"…: a phone number, not 84 billion đồng."""
+    digits = re.sub(r"\D", "", match.group())
+    near = folded[max(0, match.start() - _CONTEXT_CHARS) : match.start()]
+    return len(digits) == 11 and digits.startswith("84") and bool(_CONTEXT["phone"].search(near))
+
+
 def _identifiers(text: str, folded: str) -> list[Found]:
     found: list[Found] = []
     # What is never masked, then each identifier found: nothing after may overlap them.
-    taken = [(m.start(), m.end()) for m in _KEPT.finditer(text)]
+    taken = [m.span() for m in _KEPT.finditer(text) if not _phone_like_amount(m, folded)]
 
     def free(start: int, end: int) -> bool:
         return not any(start < t_end and t_start < end for t_start, t_end in taken)
@@ -167,13 +174,14 @@ def _identifiers(text: str, folded: str) -> list[Found]:
 _SURNAMES = _words(
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trịnh Mai "
     "Cao Lâm Hà Tạ Quách Phùng Trương Kim Lương Châu Thái Tô Triệu Mạc Khổng Tăng Lục Chu Đàm "
-    "Doãn Kiều Âu La Giang Vương Tống Ninh Thân Hứa Nghiêm Tiêu"
+    "Doãn Kiều Âu La Giang Vương Tống Ninh Thân Hứa Nghiêm Tiêu Lưu Lã"
 )
 # Words that introduce a person's name (folded), just before it.
 _NAME_CUES = re.compile(
     r"(?:\bho (?:va )?ten|\bten (?:day du |that |cua (?:toi|em|minh) )?(?:la|:)|"
-    r"\b(?:toi|em|minh|con|chau|me|bo|vo|chong) ten(?: la)?|\b(?:toi|em|minh) la|"
-    r"\b(?:ong|ba|anh|chi|co|chu|bac|be|chau|em trai|em gai|con trai|con gai)|\bdung ten)"
+    r"\bten(?: la)?|\b(?:toi|em|minh|e|a|c) la|\bchu (?:tai khoan|tk)|"
+    r"\b(?:ong|ba|anh|chi|co|chu|bac|be|chau|thang|em trai|em gai|con trai|con gai)|"
+    r"\bdung ten)"
     r"\s*:?\s*$"
 )
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -24,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import messages
-from connectors.bodies import MAX_MESSAGE_CHARS
+from connectors.bodies import MAX_MESSAGE_CHARS, MESSAGE_TIME_LIMIT_SECONDS
 from connectors.conversations import forget_conversation
 from connectors.rate_limits import RateLimits
 from connectors.recent_events import RecentEvents, recent_events
@@ -331,15 +331,17 @@ class ZaloInput(InputChannel):
                 if len(text) > MAX_MESSAGE_CHARS:
                     await output.send_text_message(sender_id, messages.too_long(MAX_MESSAGE_CHARS))
                     return
-                await on_new_message(
-                    UserMessage(
-                        mask(text),  # nothing downstream (trackers, logs, actions) sees it raw
-                        output,
-                        sender_id,
-                        input_channel=self.name(),
-                        message_id=event.msg_id,
-                    )
+                message = UserMessage(
+                    mask(text),  # nothing downstream (trackers, logs, actions) sees it raw
+                    output,
+                    sender_id,
+                    input_channel=self.name(),
+                    message_id=event.msg_id,
                 )
+                try:
+                    await asyncio.wait_for(on_new_message(message), MESSAGE_TIME_LIMIT_SECONDS)
+                except asyncio.TimeoutError:
+                    logger.error("A Zalo message took too long and was given up")
                 if not output.sent:  # the action endpoint did not answer: Rasa says nothing
                     await output.send_text_message(sender_id, messages.ANSWER_FAILED)
             elif kind in (EventKind.FOLLOW, EventKind.CHAT_NOW):
@@ -353,5 +355,6 @@ class ZaloInput(InputChannel):
             elif kind is EventKind.WITHDRAW:
                 self.buttons.forget(sender_id)
                 await forget_conversation(app.ctx.agent, sender_id)
+                await output.send_text_message(sender_id, messages.CONVERSATION_DELETED)
         except Exception:  # a background task: log it, Zalo has had its 200 already
             logger.exception("Zalo event %s could not be handled", event.name)

@@ -22,6 +22,7 @@ from actions.actions import today_in_vietnam
 from actions.answers import facet_answer
 from actions.deployment import load_profile
 from actions.facets import Facet
+from connectors.messages import CONVERSATION_DELETED
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 
@@ -259,11 +260,13 @@ def test_a_withdrawing_user_is_forgotten(live) -> None:
             ).all()
 
     assert len(feedback()) == 1
+    before = len(live.zalo.sends(user))
     assert deliver(live, event(live, "user_withdraw", user)).status_code == 200
     deadline = time.monotonic() + 20
     while feedback() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert feedback() == []
+    assert texts(answers(live, user, before + 1)[before:]) == CONVERSATION_DELETED
     # The conversation itself is gone too: a follow-up no longer knows the procedure.
     before = len(live.zalo.sends(user))
     deliver(live, text_event(live, user, "mất bao lâu"))

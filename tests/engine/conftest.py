@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from types import SimpleNamespace
@@ -9,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
 
 from tests.fakes.zalo_api import FakeZaloApi
 
@@ -36,19 +39,29 @@ def redis_url() -> str:
 
 class ScriptedAgent:
     """Stands in for Rasa's agent behind a channel: records each message it is handed and
-    answers it with ``replies`` through the message's own output channel."""
+    answers it with ``replies`` through the message's own output channel (after ``thinks``
+    seconds, for slow turns)."""
 
-    def __init__(self, *replies: str, fails: bool = False) -> None:
+    def __init__(self, *replies: str, fails: bool = False, thinks: float = 0.0) -> None:
         self.replies = replies
         self.fails = fails
+        self.thinks = thinks
         self.messages: list[Any] = []
+        self.forgotten: list[str] = []
+        self.tracker_store = InMemoryTrackerStore(Domain.empty())
 
     async def handle_message(self, message: Any) -> None:
         self.messages.append(message)
         if self.fails:
             raise RuntimeError("DIETClassifier ran out of memory")
+        await asyncio.sleep(self.thinks)
         for reply in self.replies:
             await message.output_channel.send_text_message(message.sender_id, reply)
+
+    async def execute_action(self, sender_id: str, action: str, output: Any, *_: Any) -> None:
+        """The app's ``action_forget_conversation``, confirming it deleted its records."""
+        self.forgotten.append(sender_id)
+        await output.send_custom_json(sender_id, {"forgotten": True})
 
 
 @asynccontextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.engine
 
 URL = "/webhooks/portal/webhook"
 NEW_CONVERSATION = "/webhooks/portal/conversations"
+FORGET = "/webhooks/portal/forget"
 SECRET = "portal-conversation-key-for-tests"
 SENDER = ConversationIds(SECRET).issue()  # as the channel issues it to a widget
 CONVERSATION = SENDER.split(".")[0]
@@ -151,7 +153,9 @@ def test_the_channel_issues_a_conversation_id_it_then_accepts() -> None:
         "3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e",  # a widget's own uuid, as before
         "default",
         f"portal:{CONVERSATION}",  # the tracker's name of a citizen's conversation
-        f"{CONVERSATION}.{'A' * 43}",  # a forged signature
+        f"{CONVERSATION}.{SENDER.split('.')[1]}.{'A' * 43}",  # a forged signature
+        f"{CONVERSATION}.{int(SENDER.split('.')[1]) + 86400}.{SENDER.split('.')[2]}",  # re-dated
+        f"{CONVERSATION}.{SENDER.split('.')[2]}",  # the id without its issue time
         ConversationIds("another deployment's key").issue(),
         "zalo:2468458835296117922",
     ],
@@ -184,3 +188,99 @@ def test_a_retry_of_an_answered_message_is_replayed_even_over_the_rate_limit() -
 def test_a_turn_the_actions_did_not_answer_gets_an_apology_not_silence() -> None:
     (response,) = post(ScriptedAgent(), message("làm căn cước cần gì"))
     assert lines(response.text)[1:] == [{"text": ANSWER_FAILED}]
+
+
+def test_a_conversation_id_past_its_maximum_age_is_refused() -> None:
+    issued_long_ago = ConversationIds(SECRET, clock=lambda: time.time() - 31 * 86400).issue()
+    agent = ScriptedAgent("Dạ.")
+    (response,) = post(agent, message("lệ phí?", sender=issued_long_ago))
+    assert response.status_code == 403
+    assert response.json()["code"] == "unknown_conversation"
+    assert agent.messages == []
+
+
+def test_a_conversation_id_within_the_configured_maximum_age_is_accepted() -> None:
+    issued_last_month = ConversationIds(SECRET, clock=lambda: time.time() - 31 * 86400).issue()
+    channel = portal(conversation_max_age_days=60)
+    (response,) = post(
+        ScriptedAgent("Dạ."), message("lệ phí?", sender=issued_last_month), channel=channel
+    )
+    assert response.status_code == 200
+
+
+def test_dossier_look_ups_are_limited_per_address_across_new_conversations() -> None:
+    channel = portal(dossier_lookups_per_address="2/hour")
+    senders = [ConversationIds(SECRET).issue() for _ in range(3)]
+    asked = [
+        message(f"hồ sơ 000.00.04.H51-250221-000{i} đến đâu rồi", sender=s)
+        for i, s in enumerate(senders)
+    ]
+    agent = ScriptedAgent("Dạ.")
+    responses = post(
+        agent, *asked, message("lệ phí làm hộ chiếu?", sender=senders[2]), channel=channel
+    )
+    assert [r.status_code for r in responses] == [200, 200, 429, 200]
+    assert 1 <= int(responses[2].headers["retry-after"]) <= 3600
+    assert [m.text for m in agent.messages][-1] == "lệ phí làm hộ chiếu?"
+
+
+def test_a_message_over_the_time_limit_gets_an_apology_and_frees_the_channel() -> None:
+    channel = PortalInput(conversation_secret=SECRET, time_limit_seconds=0.2)
+    started = time.monotonic()
+    (response,) = post(
+        ScriptedAgent("Dạ.", thinks=5), message("làm căn cước cần gì"), channel=channel
+    )
+    assert lines(response.text)[1:] == [{"text": ANSWER_FAILED}]
+    assert time.monotonic() - started < 3
+
+
+def test_a_conversation_past_its_maximum_age_can_still_be_deleted() -> None:
+    issued_long_ago = ConversationIds(SECRET, clock=lambda: time.time() - 31 * 86400).issue()
+    agent = ScriptedAgent()
+
+    async def go() -> Any:
+        async with channel_client(portal(), agent) as client:
+            return await client.post(FORGET, json={"sender": issued_long_ago})
+
+    response = asyncio.run(go())
+    assert (response.status_code, response.json()) == (200, {"deleted": True})
+    assert agent.forgotten == [f"portal:{issued_long_ago.split('.')[0]}"]
+
+
+def post_from(
+    addresses: list[str], proxies: str | None, monkeypatch: pytest.MonkeyPatch
+) -> list[int]:
+    """One message per address (as X-Forwarded-For) from one peer, through a channel that
+    allows two messages per address."""
+    if proxies is not None:
+        monkeypatch.setenv("SANIC_PROXIES_COUNT", proxies)  # as `tthc serve` sets it
+    channel = portal(messages_per_address="2/minute")
+
+    async def go() -> list[int]:
+        async with channel_client(channel, ScriptedAgent("Dạ.")) as client:
+            return [
+                (
+                    await client.post(
+                        URL,
+                        json=message("lệ phí?", f"m-{i}"),
+                        headers={"X-Forwarded-For": address},
+                    )
+                ).status_code
+                for i, address in enumerate(addresses)
+            ]
+
+    return asyncio.run(go())
+
+
+def test_behind_a_proxy_each_citizen_has_a_rate_limit_of_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    addresses = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
+    assert post_from(addresses, "1", monkeypatch) == [200, 200, 200]
+
+
+def test_without_proxies_an_address_the_caller_claims_is_not_believed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    addresses = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
+    assert post_from(addresses, None, monkeypatch) == [200, 200, 429]

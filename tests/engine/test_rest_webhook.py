@@ -16,6 +16,7 @@ from tests.engine.conftest import ScriptedAgent, channel_client
 pytestmark = pytest.mark.engine
 
 URL = "/webhooks/rest/webhook"
+FORGET = "/webhooks/rest/forget"
 TOKEN = "lgsp-integration-token"
 AUTHORIZED = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -25,11 +26,12 @@ def post(
     body: Any,
     headers: dict[str, str] | None = None,
     channel: RestInput | None = None,
+    url: str = URL,
 ) -> Any:
     async def go() -> Any:
         async with channel_client(channel or RestInput(token=TOKEN), agent) as client:
             content = body if isinstance(body, bytes) else json.dumps(body).encode()
-            return await client.post(URL, content=content, headers=headers or AUTHORIZED)
+            return await client.post(url, content=content, headers=headers or AUTHORIZED)
 
     return asyncio.run(go())
 
@@ -117,4 +119,27 @@ def test_a_malformed_request_is_a_bad_request_with_a_reason(body: Any, reason: s
 def test_a_turn_that_fails_gets_an_apology() -> None:
     response = post(ScriptedAgent(fails=True), {"sender": "kiosk-07", "message": "xin chào"})
     assert response.status_code == 200
+    assert response.json() == [{"recipient_id": "kiosk-07", "text": ANSWER_FAILED}]
+
+
+def test_an_integration_deletes_its_citizens_conversation() -> None:
+    agent = ScriptedAgent()
+    response = post(agent, {"sender": "kiosk-07"}, url=FORGET)
+    assert (response.status_code, response.json()) == (200, {"deleted": True})
+    assert agent.forgotten == ["rest:kiosk-07"]
+
+
+def test_deleting_without_the_token_is_refused() -> None:
+    agent = ScriptedAgent()
+    response = post(
+        agent, {"sender": "kiosk-07"}, headers={"Authorization": "Bearer x"}, url=FORGET
+    )
+    assert response.status_code == 401
+    assert agent.forgotten == []
+
+
+def test_a_message_over_the_time_limit_gets_an_apology() -> None:
+    channel = RestInput(token=TOKEN, time_limit_seconds=0.2)
+    agent = ScriptedAgent("Dạ.", thinks=5)
+    response = post(agent, {"sender": "kiosk-07", "message": "xin chào"}, channel=channel)
     assert response.json() == [{"recipient_id": "kiosk-07", "text": ANSWER_FAILED}]

@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from connectors.messages import ANSWER_FAILED, INFO_RECEIVED, TEXT_ONLY, too_long
+from connectors.messages import (
+    ANSWER_FAILED,
+    CONVERSATION_DELETED,
+    INFO_RECEIVED,
+    TEXT_ONLY,
+    too_long,
+)
 from connectors.zalo import signature
 from connectors.zalo.channel import ZaloInput
 from tests.engine.conftest import ScriptedAgent, channel_client
@@ -298,3 +304,22 @@ def test_an_unconfigured_channel_answers_503(zalo: FakeZaloApi, tmp_path: Path) 
     (response,) = deliver(zalo, unconfigured, agent, signed(text_event(zalo, "xin chào")))
     assert response.status_code == 503
     assert agent.messages == []
+
+
+def test_a_withdrawing_user_is_told_the_conversation_was_deleted(
+    zalo: FakeZaloApi, tmp_path: Path
+) -> None:
+    agent = ScriptedAgent()
+    withdrawal = {**text_event(zalo, ""), "event_name": "user_withdraw"}
+    deliver(zalo, channel(zalo, tmp_path), agent, signed(withdrawal), answers=1)
+    assert agent.forgotten == [f"zalo:{USER}"]
+    assert [send["message"]["text"] for send in zalo.sends(USER)] == [CONVERSATION_DELETED]
+
+
+def test_a_message_over_the_time_limit_gets_an_apology(
+    zalo: FakeZaloApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("connectors.zalo.channel.MESSAGE_TIME_LIMIT_SECONDS", 0.2)
+    agent = ScriptedAgent("Dạ.", thinks=5)
+    deliver(zalo, channel(zalo, tmp_path), agent, signed(text_event(zalo, "xin chào")), answers=1)
+    assert [send["message"]["text"] for send in zalo.sends(USER)] == [ANSWER_FAILED]

@@ -115,6 +115,52 @@ def test_search_is_rate_limited_per_address_with_a_retry_after(seeded_deployment
     assert 1 <= int(statuses[-1].headers["retry-after"]) <= 60
 
 
+def limited_behind(seeded_deployment, proxy_count: int):  # type: ignore[no-untyped-def]
+    settings = seeded_deployment.settings.model_copy(
+        update={"search_rate_limit": "2/minute", "proxy_count": proxy_count}
+    )
+    return create_app(dataclasses.replace(seeded_deployment, settings=settings))
+
+
+def test_behind_a_proxy_each_citizen_has_a_search_limit_of_their_own(seeded_deployment) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(limited_behind(seeded_deployment, 1)) as public:
+        statuses = [
+            public.get(
+                "/api/search",
+                params={"q": "lam ho chieu"},
+                headers={"X-Forwarded-For": f"203.0.113.{i % 3}"},
+            ).status_code
+            for i in range(6)
+        ]
+    assert statuses == [200] * 6  # three citizens, two searches each
+
+
+def test_an_address_a_caller_claims_for_itself_is_not_believed(seeded_deployment) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(limited_behind(seeded_deployment, 0)) as public:
+        statuses = [
+            public.get(
+                "/api/search",
+                params={"q": "lam ho chieu"},
+                headers={"X-Forwarded-For": f"203.0.113.{i}"},
+            ).status_code
+            for i in range(3)
+        ]
+    assert statuses == [200, 200, 429]
+
+
+def test_behind_a_proxy_only_the_address_it_appended_counts(seeded_deployment) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(limited_behind(seeded_deployment, 1)) as public:
+        statuses = [
+            public.get(
+                "/api/search",
+                params={"q": "lam ho chieu"},
+                headers={"X-Forwarded-For": f"10.9.9.{i}, 203.0.113.7"},  # a forged first hop
+            ).status_code
+            for i in range(3)
+        ]
+    assert statuses == [200, 200, 429]
+
+
 def test_openapi_documents_the_endpoints(client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/search", "/api/procedures/{code}", "/healthz"} <= paths.keys()

@@ -27,6 +27,8 @@ LABELLED = ROOT / "tests" / "data"
         ("xe biển 29A-123.45 bị phạt", "xe biển [biển số] bị phạt"),
         ("cmnd 125678901 còn dùng được không", "cmnd [số CMND] còn dùng được không"),
         ("hộ chiếu C1234567 hết hạn", "hộ chiếu [số hộ chiếu] hết hạn"),
+        ("xe máy biển 59-X1 234.56 sang tên", "xe máy biển [biển số] sang tên"),
+        ("gọi em qua số 84.912.603.485 nhé", "gọi em qua số [số điện thoại] nhé"),
     ],
 )
 def test_identifiers_are_masked_with_their_kind(message: str, masked: str) -> None:
@@ -38,6 +40,7 @@ def test_identifiers_are_masked_with_their_kind(message: str, masked: str) -> No
     [
         "hồ sơ 000.00.04.H51-250221-0001 của em đến đâu rồi",  # the look-up needs it
         "lệ phí thủ tục 1.000894 là 200.000 đồng phải không",
+        "vốn điều lệ 84.000.000.000 đồng thì lập công ty gì",
         "em sinh ngày 05/06/2001, năm nay 25 tuổi",
         "thửa đất số 125 tờ bản đồ số 12",
         "tôi ở Hồ Chí Minh, muốn làm hộ chiếu",
@@ -78,7 +81,13 @@ def test_nothing_is_found_in_an_empty_message() -> None:
 
 
 @pytest.mark.parametrize(
-    "labelled", ["personal_data_dev.txt", "personal_data_heldout.txt", "personal_data_heldout2.txt"]
+    "labelled",
+    [
+        "personal_data_dev.txt",
+        "personal_data_heldout.txt",
+        "personal_data_heldout2.txt",
+        "personal_data_heldout3.txt",
+    ],
 )
 def test_identifiers_are_found_in_the_labelled_messages_as_often_as_promised(
     labelled: str,

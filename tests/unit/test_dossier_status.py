@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from actions.dossier_status import (
     DossierStatus,
     LocalTableProvider,
-    find_receipt_code,
     load_demo_records,
     load_provider,
     looks_like_a_code,
@@ -20,6 +19,7 @@ from actions.dossier_status import (
 from knowledge_base.models import DossierRecord
 from knowledge_base.seed import DEMO_DOSSIERS
 from tthc.settings import Settings
+from vntext.receipt_codes import find_receipt_code
 
 DEMO_CODE = "000.00.04.H51-250221-0001"
 

@@ -1,8 +1,9 @@
 """Rate limits on the public API, per client address, answered with 429 and Retry-After.
 
 Counted by ``limits``'s moving window in the app's memory (one app process serves a
-deployment; each app has its own counts). Behind the province's reverse proxy, run uvicorn
-with ``--proxy-headers`` so the address is the citizen's, not the proxy's.
+deployment; each app has its own counts). Behind the province's reverse proxies the
+address is the one the outermost of them saw (``TTHC_PROXY_COUNT``), as the Rasa server
+reads it (Sanic's ``PROXIES_COUNT``), so both count citizens, not the proxy.
 """
 
 from __future__ import annotations
@@ -35,11 +36,23 @@ class RateLimiter:
         return max(1, math.ceil(reset - time.time()))
 
 
+def client_address(request: Request, proxy_count: int) -> str:
+    """The citizen's address: the peer's, or behind ``proxy_count`` proxies the one the
+    outermost proxy appended to X-Forwarded-For (addresses further left are the caller's
+    own claims, which anyone can forge)."""
+    peer = request.client.host if request.client else "unknown"
+    if proxy_count <= 0:
+        return peer
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
+    forwarded = [address for address in forwarded if address]
+    return forwarded[-proxy_count] if len(forwarded) >= proxy_count else peer
+
+
 def per_address(scope: str, limit: Callable[[Request], str]) -> Callable[[Request], None]:
     """A dependency allowing each address ``limit(request)`` (e.g. "60/minute") requests."""
 
     def check(request: Request) -> None:
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request, request.app.state.services.settings.proxy_count or 0)
         wait = request.app.state.rate_limiter.retry_after(limit(request), scope, address)
         if wait is not None:
             raise HTTPException(

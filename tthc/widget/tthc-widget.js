@@ -30,7 +30,7 @@
   var endpoint = server + "/webhooks/portal/webhook";
   var conversations = server + "/webhooks/portal/conversations";
   var forgetting = server + "/webhooks/portal/forget";
-  var ISSUED_ID = /^[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}$/;
+  var ISSUED_ID = /^[A-Za-z0-9_-]{24}\.[0-9]{1,12}\.[A-Za-z0-9_-]{43}$/;
   var healthcheck = server + "/webhooks/portal/"; // answers once Rasa can answer
   var storageKey = "tthc-widget:v1:" + server;
   var MAX_CHARS = 1000;
