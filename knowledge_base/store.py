@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from enum import Enum
 
 from sqlalchemy import func, or_, select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from knowledge_base import models, schemas
 from knowledge_base.retrieval.corpus import Corpus, ProcedureText
 from knowledge_base.retrieval.views import IndexedProcedure
+from vntext.normalization import fold_diacritics
 
 _LOAD_ALL = (
     selectinload(models.Procedure.steps),
@@ -243,3 +245,31 @@ class StoreCatalogue:
                 ProcedureText(indexed_procedure(row), result=row.result, applicants=row.applicants)
                 for row in active_procedures(session)
             ]
+
+
+_LEVEL_WORDS = re.compile(
+    r"\b(?:(?:thuc hien )?(?:tai |o )?cap (?:xa|huyen|tinh|bo|trung uong))\b|[^a-z0-9 ]"
+)
+
+
+def variant_key(name: str) -> str:
+    """A name without its level (cấp xã, cấp tỉnh…), folded: the key variants share."""
+    folded = _LEVEL_WORDS.sub(" ", fold_diacritics(name.lower()))
+    return " ".join(folded.split())
+
+
+def variants_of(session: Session, row: models.Procedure) -> list[models.Procedure]:
+    """The other active procedures of the same name at other levels or for other cases,
+    for civil servants to compare."""
+    key = variant_key(row.name)
+    codes = [
+        code
+        for code, name in session.execute(
+            select(models.Procedure.code, models.Procedure.name).where(
+                models.Procedure.status == schemas.ProcedureStatus.active.value,
+                models.Procedure.id != row.id,
+            )
+        )
+        if variant_key(name) == key
+    ]
+    return [p for code in codes if (p := get_procedure(session, code)) is not None]

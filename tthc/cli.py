@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tthc.backoffice.accounts import AccountError, Role, create_user
 from tthc.services import Services, build_services
 from tthc.settings import get_settings
 
@@ -26,6 +27,8 @@ model = typer.Typer(help="Embedding model.", no_args_is_help=True)
 app.add_typer(kb, name="kb")
 app.add_typer(db, name="db")
 app.add_typer(model, name="model")
+admin = typer.Typer(help="The back-office (/admin): accounts.", no_args_is_help=True)
+app.add_typer(admin, name="admin")
 
 console = Console(stderr=True)
 
@@ -396,6 +399,36 @@ def announce_when_ready(
         return False
     console.print(f"[bold green]tthc-assistant ready at {shown_url or app_url}/[/]\n{guide}")
     return True
+
+
+@admin.command("create-user")
+def admin_create_user(
+    username: Annotated[
+        str, typer.Argument(help="Sign-in name: lower-case letters, digits, . _ -")
+    ],
+    role: Annotated[
+        Role, typer.Option(help="quan_tri, bien_tap, can_bo or phan_tich", case_sensitive=False)
+    ],
+    full_name: Annotated[str | None, typer.Option(help="Shown in the back-office")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input (scripts)")
+    ] = False,
+) -> None:
+    """Create a back-office account (the first administrator: --role quan_tri)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    services = _services()
+    services.upgrade_database()
+    try:
+        with services.sessions.begin() as session:
+            user = create_user(session, username, password, role, full_name)
+            name, label = user.username, Role(user.role).label
+    except AccountError as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    console.print(f"Đã tạo tài khoản [bold]{name}[/] ({label}). Đăng nhập tại /admin.")
 
 
 @app.command("purge")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
+from limits import parse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +24,10 @@ from knowledge_base.retention import purge_conversations, purge_feedback
 from knowledge_base.retrieval.hybrid import SearchConfig
 from knowledge_base.retrieval.service import SearchService
 from knowledge_base.store import StoreCatalogue
+from tthc.backoffice.accounts import SignInThrottle
+from tthc.backoffice.sessions import SessionCookies
 from tthc.settings import Settings
+from tthc.stored_secrets import admin_session_key
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,20 @@ class Services:
     @cached_property
     def dossiers(self) -> DossierStatusProvider:
         return load_provider(self.settings.dossier_provider, self.sessions, self.settings)
+
+    @cached_property
+    def admin_cookies(self) -> SessionCookies:
+        return SessionCookies(
+            admin_session_key(self.settings), self.settings.admin_session_hours * 3600
+        )
+
+    @cached_property
+    def sign_in_throttle(self) -> SignInThrottle:
+        per_account = parse(self.settings.admin_sign_in_rate_limit)
+        per_address = (
+            f"{per_account.amount * 4}/{per_account.multiples} {per_account.GRANULARITY.name}"
+        )
+        return SignInThrottle(self.settings.admin_sign_in_rate_limit, per_address)
 
     @property
     def action_services(self) -> ActionServices:

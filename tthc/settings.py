@@ -118,6 +118,19 @@ class Settings(BaseSettings):
         description="Key signing the portal widget's conversation ids; default: one created "
         "once in data_dir (secrets/portal_conversation_key)",
     )
+    admin_session_secret: SecretStr | None = Field(
+        None,
+        description="Key signing the back-office's session cookies; default: one created once "
+        "in data_dir (secrets/admin_session_key)",
+    )
+    admin_session_hours: int = Field(
+        8, ge=1, description="A back-office sign-in lasts this long (a working day)"
+    )
+    admin_sign_in_rate_limit: str = Field(
+        "5/15 minutes",
+        description="Failed sign-ins allowed per account before it must wait (and four times "
+        "as many per address)",
+    )
     conversation_retention_days: int = Field(
         90,
         ge=1,

@@ -32,3 +32,10 @@ def portal_conversation_key(settings: Settings) -> str:
     if settings.portal_conversation_secret is not None:
         return settings.portal_conversation_secret.get_secret_value()
     return kept_secret(settings.data_dir / "secrets" / "portal_conversation_key")
+
+
+def admin_session_key(settings: Settings) -> str:
+    """The key signing back-office sessions: sign-ins outlive a restart."""
+    if settings.admin_session_secret is not None:
+        return settings.admin_session_secret.get_secret_value()
+    return kept_secret(settings.data_dir / "secrets" / "admin_session_key")

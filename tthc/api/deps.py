@@ -1,17 +1,20 @@
-"""FastAPI dependencies: a database session per request, and the services, settings and
-deployment profile the app was built with."""
+"""FastAPI dependencies: a database session per request, the services, settings and
+deployment profile the app was built with, and the back-office's signed-in user by role."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.orm import Session
 
 from actions.deployment import DeploymentProfile
+from knowledge_base.models import User
 from knowledge_base.retrieval.service import SearchService
+from tthc.backoffice.accounts import Permission, may
+from tthc.backoffice.sessions import COOKIE, AdminSession
 from tthc.services import Services
 from tthc.settings import Settings
 
@@ -49,3 +52,56 @@ SearchDep = Annotated[SearchService, Depends(get_search_service)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ProfileDep = Annotated[DeploymentProfile, Depends(get_profile)]
 ActionExecutorDep = Annotated[ActionExecutor, Depends(get_action_executor)]
+
+
+class NotSignedIn(Exception):
+    """No valid back-office session: 401, and the sign-in page on /admin."""
+
+
+class Forbidden(Exception):
+    """Signed in, without the role the page needs: 403."""
+
+
+def get_admin_session(request: Request, services: ServicesDep) -> AdminSession | None:
+    return services.admin_cookies.read(request.cookies.get(COOKIE))
+
+
+AdminSessionDep = Annotated[AdminSession | None, Depends(get_admin_session)]
+
+
+def get_current_user(admin_session: AdminSessionDep, session: SessionDep) -> User:
+    if admin_session is None or admin_session.user_id is None:
+        raise NotSignedIn
+    user = session.get(User, admin_session.user_id)
+    if user is None or not user.active:  # removed or disabled since signing in
+        raise NotSignedIn
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def allowed(permission: Permission):  # type: ignore[no-untyped-def]
+    """A dependency giving the signed-in user, if their role grants ``permission``."""
+
+    def check(user: CurrentUser) -> User:
+        if not may(user, permission):
+            raise Forbidden
+        return user
+
+    return check
+
+
+def checked_form_token(
+    admin_session: AdminSessionDep, csrf_token: Annotated[str | None, Form()] = None
+) -> None:
+    """Every back-office form posts the session's token (CSRF)."""
+    if admin_session is None or not admin_session.token_matches(csrf_token):
+        raise Forbidden
+
+
+LookupUser = Annotated[User, Depends(allowed(Permission.LOOKUP))]
+UsersAdmin = Annotated[User, Depends(allowed(Permission.USERS))]
+FormTokenChecked = Depends(checked_form_token)
+# As a parameter after the user's, so a visitor without a session gets 401, not 403.
+FormToken = Annotated[None, Depends(checked_form_token)]

@@ -8,17 +8,32 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from actions.actions import build_executor
+from knowledge_base.models import User
 from knowledge_base.retrieval import tokens
 from knowledge_base.retrieval.index import IndexMissing
+from tthc.api.deps import Forbidden, NotSignedIn
 from tthc.api.rate_limits import RateLimiter
-from tthc.api.routers import action_endpoint, health, portal, procedures, search, widget
+from tthc.api.routers import (
+    action_endpoint,
+    admin_auth,
+    admin_lookup,
+    admin_users,
+    health,
+    portal,
+    procedures,
+    search,
+    widget,
+)
 from tthc.api.security_headers import add_security_headers
+from tthc.api.templating import admin_page
+from tthc.backoffice.sessions import COOKIE
 from tthc.services import Services, build_services
-from tthc.settings import Settings, get_settings
+from tthc.settings import PACKAGE_DIR, Settings, get_settings
 
 if TYPE_CHECKING:
     from tthc.rasa_server import Supervisor
@@ -55,7 +70,38 @@ def create_app(services: Services | None = None, engine: Supervisor | None = Non
     app.include_router(portal.router)
     app.include_router(widget.router)  # before the files under the same /widget/ prefix
     app.mount("/widget", StaticFiles(directory=widget.WIDGET_DIR), name="widget")
+    add_back_office(app, services)
     return app
+
+
+def add_back_office(app: FastAPI, services: Services) -> None:
+    """/admin: its pages, their local files (no CDN), and what a visitor without a session
+    (401, the sign-in page) or without the role (403) is shown."""
+    app.include_router(admin_auth.router)
+    app.include_router(admin_lookup.router)
+    app.include_router(admin_users.router)
+    app.mount("/admin/static", StaticFiles(directory=PACKAGE_DIR / "api" / "static"), name="admin")
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, error: NotSignedIn) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "Vui lòng đăng nhập."}, status_code=401)
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        context = {"next": wanted if request.method == "GET" else "/admin"}
+        return admin_page(request, services, "admin/login.html", context, status_code=401)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, error: Forbidden) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "Không có quyền."}, status_code=403)
+        user = None
+        admin_session = services.admin_cookies.read(request.cookies.get(COOKIE))
+        if admin_session is not None and admin_session.user_id is not None:
+            with services.sessions() as session:
+                user = session.get(User, admin_session.user_id)
+                if user is not None:
+                    session.expunge(user)
+        return admin_page(request, services, "admin/forbidden.html", user=user, status_code=403)
 
 
 def create_action_app(services: Services) -> FastAPI:

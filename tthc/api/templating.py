@@ -1,0 +1,74 @@
+"""The app's Jinja2 templates (the demo portal page, the back-office) and how a
+back-office page is rendered: with the signed-in user, what their role may open, and the
+form token every form posts (a new session cookie is set where there was none)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from knowledge_base.models import User
+from tthc.backoffice.accounts import ROLE_PERMISSIONS, Role
+from tthc.backoffice.sessions import COOKIE
+from tthc.services import Services
+from tthc.settings import PACKAGE_DIR
+
+templates = Jinja2Templates(directory=PACKAGE_DIR / "api" / "templates")
+
+
+def in_groups(documents: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Documents by the case they apply to, in the record's order (Jinja's groupby sorts)."""
+    return [(group or "", list(items)) for group, items in groupby(documents, lambda d: d.group)]
+
+
+templates.env.filters["in_groups"] = in_groups
+
+
+def set_session_cookie(request: Request, response: HTMLResponse, value: str, max_age: int) -> None:
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def admin_page(
+    request: Request,
+    services: Services,
+    name: str,
+    context: dict[str, Any] | None = None,
+    user: User | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    cookies = services.admin_cookies
+    admin_session = cookies.read(request.cookies.get(COOKIE))
+    new_cookie = None
+    if admin_session is None:
+        admin_session, new_cookie = cookies.new()
+    permissions = ROLE_PERMISSIONS[Role(user.role)] if user is not None else frozenset()
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            **(context or {}),
+            "user": user,
+            "role": Role(user.role) if user is not None else None,
+            "permissions": {p.value for p in permissions},
+            "csrf_token": admin_session.csrf_token,
+            "province": services.profile.province,
+        },
+        status_code=status_code,
+        headers=headers,
+    )
+    if new_cookie is not None:
+        set_session_cookie(request, response, new_cookie, cookies.max_age_seconds)
+    return response

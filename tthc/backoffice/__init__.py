@@ -1,0 +1,1 @@
+"""The back-office: accounts and roles, sign-in, and what each role may do (/admin)."""
