@@ -36,6 +36,7 @@ from actions.procedure_resolver import (
     typed_choice,
 )
 from actions.question_wording import asks_for_a_person, asks_the_same_of_another
+from actions.turns import forget_turns
 from knowledge_base import store
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.retrieval.results import SearchHit
@@ -495,6 +496,7 @@ class ActionForgetConversation(ServiceAction):
                     AnswerFeedback.conversation_id == tracker.sender_id[:128]
                 )
             )
+            forget_turns(session, tracker.sender_id)
         # The channel deletes the tracker, and confirms to the citizen, only on this word.
         dispatcher.utter_message(json_message={FORGOTTEN: True})
         return []

@@ -214,3 +214,23 @@ class SignIn(Base):
     reason: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class Turn(Base):
+    """One question a citizen asked and what became of it, for the back-office: what people
+    ask, what went unanswered, how fast. The question is kept masked; ``conversation_id``
+    is the channel's id (deleted with the conversation on request)."""
+
+    __tablename__ = "turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    question: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    facet: Mapped[str | None] = mapped_column(String(32))
+    procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    # answered, clarified, not_found, handed_off, rated_good, rated_bad, dossier, greeted
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)

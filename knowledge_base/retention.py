@@ -1,4 +1,5 @@
-"""Deleting what is kept past its retention period: citizens' ratings (the app's table) and
+"""Deleting what is kept past its retention period: citizens' ratings and turn records (the
+app's tables) and
 whole conversations in Rasa's SQL tracker store (its ``events`` table).
 
 A conversation is deleted whole once its last event is older than the period, so a
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Column, Engine, Float, MetaData, String, Table, delete, func, inspect, select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import AnswerFeedback
+from knowledge_base.models import AnswerFeedback, Turn
 
 _events = Table(
     "events",  # Rasa 3.6's SQLTrackerStore.SQLEvent; only the columns used here
@@ -24,6 +25,11 @@ _events = Table(
 
 def purge_feedback(session: Session, older_than: datetime) -> int:
     result = session.execute(delete(AnswerFeedback).where(AnswerFeedback.created_at < older_than))
+    return result.rowcount or 0
+
+
+def purge_turns(session: Session, older_than: datetime) -> int:
+    result = session.execute(delete(Turn).where(Turn.at < older_than))
     return result.rowcount or 0
 
 

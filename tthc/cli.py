@@ -439,8 +439,9 @@ def purge() -> None:
     purged = _services().purge_expired()
     console.print(
         f"Deleted {purged.conversations} conversations older than "
-        f"{settings.conversation_retention_days} days and {purged.feedback} ratings older "
-        f"than {settings.feedback_retention_days} days."
+        f"{settings.conversation_retention_days} days, {purged.feedback} ratings older "
+        f"than {settings.feedback_retention_days} days and {purged.turns} turn records older "
+        f"than {settings.turn_retention_days} days."
     )
 
 

@@ -21,9 +21,11 @@ def start_daily_purge(services: Services, every: float = EVERY_SECONDS) -> threa
             try:
                 purged = services.purge_expired()
                 logger.info(
-                    "Retention: deleted %d conversations and %d ratings past their period",
+                    "Retention: deleted %d conversations, %d ratings and %d turn records past "
+                    "their period",
                     purged.conversations,
                     purged.feedback,
+                    purged.turns,
                 )
             except Exception:  # the next day tries again; serving goes on
                 logger.exception("The retention purge failed")

@@ -20,7 +20,7 @@ from actions.deployment import DeploymentProfile, load_profile
 from actions.dossier_status import DossierStatusProvider, LookupLimit, load_provider
 from knowledge_base.db import make_engine, session_factory, upgrade_database
 from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
-from knowledge_base.retention import purge_conversations, purge_feedback
+from knowledge_base.retention import purge_conversations, purge_feedback, purge_turns
 from knowledge_base.retrieval.hybrid import SearchConfig
 from knowledge_base.retrieval.service import SearchService
 from knowledge_base.store import StoreCatalogue
@@ -34,6 +34,7 @@ from tthc.stored_secrets import admin_session_key
 class Purged:
     feedback: int
     conversations: int
+    turns: int
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Services:
         settings = self.settings
         with self.sessions.begin() as session:
             feedback = purge_feedback(session, now - timedelta(settings.feedback_retention_days))
+            turns = purge_turns(session, now - timedelta(settings.turn_retention_days))
         trackers = make_engine(settings.tracker_store_url_for_the_app)
         try:
             conversations = purge_conversations(
@@ -96,7 +98,7 @@ class Services:
             )
         finally:
             trackers.dispose()
-        return Purged(feedback=feedback, conversations=conversations)
+        return Purged(feedback=feedback, conversations=conversations, turns=turns)
 
     def upgrade_database(self) -> None:
         upgrade_database(self.settings.resolved_database_url)

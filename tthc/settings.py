@@ -147,6 +147,12 @@ class Settings(BaseSettings):
         "none), so rate limits count each citizen's address, not the proxy's; production "
         "must say",
     )
+    turn_retention_days: int = Field(
+        400,
+        ge=1,
+        description="Turn records (the masked question, its outcome) are deleted this long "
+        "after; over a year, for the yearly report",
+    )
     search_rate_limit: str = Field(
         "60/minute", description="Searches each client address may make (/api/search)"
     )

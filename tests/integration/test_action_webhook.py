@@ -17,7 +17,7 @@ from actions.answers import facet_answer
 from actions.dossier_status import DossierStatus, load_demo_records
 from actions.facets import Facet
 from knowledge_base import store
-from knowledge_base.models import AnswerFeedback
+from knowledge_base.models import AnswerFeedback, Turn
 from knowledge_base.seed import DEMO_DOSSIERS
 from tthc.api.main import create_action_app, create_app
 from tthc.services import Services
@@ -346,3 +346,36 @@ def test_the_public_app_does_not_serve_the_action_endpoint(
 ) -> None:
     with TestClient(create_app(seeded_deployment)) as public:
         assert public.request(method, path, json={}).status_code in (404, 405)
+
+
+def turns_of(sessions: sessionmaker[Session], sender: str) -> list[Turn]:
+    with sessions() as session:
+        return list(session.scalars(select(Turn).where(Turn.conversation_id == sender)))
+
+
+def test_every_question_answered_is_recorded_as_a_turn(
+    client: TestClient, seeded_sessions: sessionmaker[Session]
+) -> None:
+    sender = "portal:turn-recorded"
+    call = action_call("action_answer_procedure", "lệ phí đăng ký kết hôn", "ask_fee", sender)
+    assert client.post("/webhook", json=call).status_code == 200
+    (turn,) = turns_of(seeded_sessions, sender)
+    assert (turn.question, turn.intent, turn.outcome) == (
+        "lệ phí đăng ký kết hôn",
+        "ask_fee",
+        "answered",
+    )
+    assert (turn.procedure_code, turn.facet, turn.channel) == (MARRIAGE, "fee", "portal")
+
+
+def test_forgetting_a_conversation_deletes_its_turns(
+    client: TestClient, seeded_sessions: sessionmaker[Session]
+) -> None:
+    sender = "zalo:2468458835296117922"
+    client.post(
+        "/webhook",
+        json=action_call("action_answer_procedure", "khai sinh cần gì", "ask_documents", sender),
+    )
+    assert len(turns_of(seeded_sessions, sender)) == 1
+    client.post("/webhook", json=action_call("action_forget_conversation", "", "forget", sender))
+    assert turns_of(seeded_sessions, sender) == []

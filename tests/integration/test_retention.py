@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from knowledge_base.models import AnswerFeedback
+from knowledge_base.models import AnswerFeedback, Turn
 from tests.conftest import deployment_settings
 from tthc.services import build_services
 
@@ -83,3 +83,21 @@ def test_a_rating_older_than_its_period_is_deleted(services) -> None:  # type: i
 
 def test_nothing_to_purge_before_rasa_kept_any_conversation(services) -> None:  # type: ignore[no-untyped-def]
     assert services.purge_expired(NOW).conversations == 0
+
+
+def test_a_turn_record_older_than_its_period_is_deleted(services) -> None:  # type: ignore[no-untyped-def]
+    with services.sessions.begin() as session:
+        for age in (401, 200):
+            session.add(
+                Turn(
+                    at=NOW - timedelta(days=age),
+                    conversation_id=f"portal:{age}",
+                    channel="portal",
+                    question="lệ phí làm hộ chiếu",
+                    outcome="answered",
+                )
+            )
+    assert services.purge_expired(NOW).turns == 1
+    with services.sessions() as session:
+        kept = list(session.scalars(select(Turn.conversation_id)))
+    assert kept == ["portal:200"]

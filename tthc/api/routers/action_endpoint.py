@@ -17,7 +17,7 @@ import logging
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rasa_sdk.interfaces import (
@@ -27,7 +27,8 @@ from rasa_sdk.interfaces import (
 )
 
 from actions.messages import internal_error
-from tthc.api.deps import ActionExecutorDep, ProfileDep, SettingsDep
+from actions.turns import describe_turn, record_turn
+from tthc.api.deps import ActionExecutorDep, ProfileDep, ServicesDep, SettingsDep
 
 logger = logging.getLogger(__name__)
 bearer = HTTPBearer(auto_error=False)
@@ -55,7 +56,11 @@ def _declared_json(request: Request) -> bool:
 
 @router.post("/webhook", summary="Run a Rasa custom action")
 async def run_action(
-    request: Request, executor: ActionExecutorDep, profile: ProfileDep
+    request: Request,
+    executor: ActionExecutorDep,
+    profile: ProfileDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
 ) -> JSONResponse:
     if not _declared_json(request):
         return JSONResponse({"error": "the body must be application/json"}, status_code=415)
@@ -83,7 +88,10 @@ async def run_action(
         return JSONResponse({"events": [], "responses": [{"text": internal_error(profile)}]})
     if result is None:
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
-    return JSONResponse(result.model_dump())
+    answer = result.model_dump()
+    # Recorded once Rasa has the answer, so the citizen never waits for the write.
+    background.add_task(record_turn, services.sessions, describe_turn(action_call, answer))
+    return JSONResponse(answer)
 
 
 @router.get("/actions", summary="List the custom actions")
