@@ -83,12 +83,9 @@ def main() -> None:
         engine.dispose()
     print(f"database            {url.split(':')[0]}")
     print(f"turns               {args.turns}")
-    print(
-        f"describe  p50 / p95 {statistics.median(describe):.3f} / {percentile(describe, 0.95):.3f} ms"
-    )
-    print(
-        f"describe+write p50 / p95 {statistics.median(total):.3f} / {percentile(total, 0.95):.3f} ms"
-    )
+    for label, values in (("describe", describe), ("describe+write", total)):
+        p50, p95 = statistics.median(values), percentile(values, 0.95)
+        print(f"{label:<15} p50 / p95  {p50:.3f} / {p95:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -234,3 +234,31 @@ class Turn(Base):
     # answered, clarified, not_found, handed_off, rated_good, rated_bad, dossier, greeted
     outcome: Mapped[str] = mapped_column(String(16), index=True)
     latency_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class QuestionLabel(Base):
+    """An editor's verdict on a question citizens asked: the procedure that answers it, or
+    none (out of scope). Labelled questions become evaluation data (`tthc kb eval`)."""
+
+    __tablename__ = "question_labels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(Text)  # masked, as the turn kept it
+    procedure_code: Mapped[str | None] = mapped_column(String(64))  # None: out of scope
+    labelled_by: Mapped[str] = mapped_column(String(64))
+    labelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvaluationRun(Base):
+    """The search measured on the labelled questions at one moment, so the back-office shows
+    what a change to the knowledge base did (before and after)."""
+
+    __tablename__ = "evaluation_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    questions: Mapped[int] = mapped_column(Integer)
+    hit_at_1: Mapped[float | None] = mapped_column(Float)
+    hit_at_5: Mapped[float | None] = mapped_column(Float)
+    abstain_out_of_scope: Mapped[float | None] = mapped_column(Float)
+    run_by: Mapped[str] = mapped_column(String(64))

@@ -59,6 +59,11 @@ class Services:
         return load_provider(self.settings.dossier_provider, self.sessions, self.settings)
 
     @cached_property
+    def tracker_store(self) -> Engine:
+        """Rasa's SQL tracker store, read for the back-office's transcripts."""
+        return make_engine(self.settings.tracker_store_url_for_the_app)
+
+    @cached_property
     def admin_cookies(self) -> SessionCookies:
         return SessionCookies(
             admin_session_key(self.settings), self.settings.admin_session_hours * 3600
@@ -91,13 +96,9 @@ class Services:
         with self.sessions.begin() as session:
             feedback = purge_feedback(session, now - timedelta(settings.feedback_retention_days))
             turns = purge_turns(session, now - timedelta(settings.turn_retention_days))
-        trackers = make_engine(settings.tracker_store_url_for_the_app)
-        try:
-            conversations = purge_conversations(
-                trackers, now - timedelta(settings.conversation_retention_days)
-            )
-        finally:
-            trackers.dispose()
+        conversations = purge_conversations(
+            self.tracker_store, now - timedelta(settings.conversation_retention_days)
+        )
         return Purged(feedback=feedback, conversations=conversations, turns=turns)
 
     def upgrade_database(self) -> None:
@@ -105,6 +106,8 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+        if "tracker_store" in self.__dict__:
+            self.tracker_store.dispose()
 
 
 def embedding_config(settings: Settings) -> EmbeddingConfig:

@@ -153,6 +153,13 @@ class Settings(BaseSettings):
         description="Turn records (the masked question, its outcome) are deleted this long "
         "after; over a year, for the yearly report",
     )
+    open_data_licence: str = Field(
+        "CC BY 4.0", description="The licence the open data (/api/open-data) is published under"
+    )
+    open_data_publisher: str = Field(
+        "Trung tâm Phục vụ hành chính công tỉnh",
+        description="Who publishes the open data (the province's own name in a deployment)",
+    )
     search_rate_limit: str = Field(
         "60/minute", description="Searches each client address may make (/api/search)"
     )

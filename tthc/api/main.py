@@ -21,9 +21,11 @@ from tthc.api.rate_limits import RateLimiter
 from tthc.api.routers import (
     action_endpoint,
     admin_auth,
+    admin_conversations,
     admin_lookup,
     admin_users,
     health,
+    open_data,
     portal,
     procedures,
     search,
@@ -67,6 +69,7 @@ def create_app(services: Services | None = None, engine: Supervisor | None = Non
     app.include_router(search.router)
     app.include_router(procedures.router)
     app.include_router(health.router)
+    app.include_router(open_data.router)
     app.include_router(portal.router)
     app.include_router(widget.router)  # before the files under the same /widget/ prefix
     app.mount("/widget", StaticFiles(directory=widget.WIDGET_DIR), name="widget")
@@ -79,6 +82,7 @@ def add_back_office(app: FastAPI, services: Services) -> None:
     (401, the sign-in page) or without the role (403) is shown."""
     app.include_router(admin_auth.router)
     app.include_router(admin_lookup.router)
+    app.include_router(admin_conversations.router)
     app.include_router(admin_users.router)
     app.mount("/admin/static", StaticFiles(directory=PACKAGE_DIR / "api" / "static"), name="admin")
 

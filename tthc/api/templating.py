@@ -4,6 +4,7 @@ form token every form posts (a new session cookie is set where there was none)."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import Any
 
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from knowledge_base.models import User
+from tthc.analytics import VIETNAM
 from tthc.backoffice.accounts import ROLE_PERMISSIONS, Role
 from tthc.backoffice.sessions import COOKIE
 from tthc.services import Services
@@ -25,7 +27,18 @@ def in_groups(documents: list[Any]) -> list[tuple[str, list[Any]]]:
     return [(group or "", list(items)) for group, items in groupby(documents, lambda d: d.group)]
 
 
-templates.env.filters["in_groups"] = in_groups
+def vietnam_time(at: datetime) -> str:
+    """A stored instant as Vietnam's clock shows it."""
+    if at.tzinfo is None:  # SQLite gives back naive UTC
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.1f}%".replace(".", ",")
+
+
+templates.env.filters.update(in_groups=in_groups, vietnam_time=vietnam_time, percent=percent)
 
 
 def set_session_cookie(request: Request, response: HTMLResponse, value: str, max_age: int) -> None:
