@@ -187,3 +187,9 @@ def test_serve_delivers_the_portal_page_and_the_widget(served: str) -> None:
     assert page.status_code == 200 and "tthc-widget.js" in page.text
     widget = httpx.get(f"{served}/widget/tthc-widget.js")
     assert widget.status_code == 200 and "anh/chị" in widget.text
+
+
+def test_serve_delivers_the_back_office_and_its_files(served: str) -> None:
+    login = httpx.get(f"{served}/admin/login")
+    assert login.status_code == 200 and "Đăng nhập" in login.text
+    assert httpx.get(f"{served}/admin/static/admin.css").status_code == 200
