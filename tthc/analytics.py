@@ -35,6 +35,11 @@ OUTCOME_LABELS = {
 }
 
 
+def questions_in(outcomes: Counter[str]) -> int:
+    """The questions among counted outcomes (greetings and ratings are not questions)."""
+    return sum(outcomes[o] for o in QUESTION_OUTCOMES)
+
+
 def period(start: date, end: date) -> tuple[datetime, datetime]:
     """The instants from the start of ``start`` to the end of ``end``, in Vietnam."""
     return (

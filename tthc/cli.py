@@ -431,6 +431,42 @@ def admin_create_user(
     console.print(f"Đã tạo tài khoản [bold]{name}[/] ({label}). Đăng nhập tại /admin.")
 
 
+@app.command("report")
+def report(
+    year: Annotated[int, typer.Option(help="The calendar year reported on", min=2020, max=2100)],
+    out: Annotated[Path, typer.Option(help="FILE.xlsx or FILE.pdf")],
+) -> None:
+    """The yearly report on the assistant (questions handled, share answered, satisfaction,
+    top and unanswered topics), as a spreadsheet or a PDF."""
+    import time
+
+    from tthc.backoffice import yearly_report
+
+    if out.suffix.lower() not in (".xlsx", ".pdf"):
+        console.print("[red]--out must end in .xlsx or .pdf[/]")
+        raise typer.Exit(2)
+    services = _services()
+    started = time.perf_counter()
+    with services.sessions() as session:
+        made = yearly_report.build(session, year, services.profile.province)
+    try:
+        content = (
+            yearly_report.to_xlsx(made)
+            if out.suffix.lower() == ".xlsx"
+            else yearly_report.to_pdf(
+                made, yearly_report.report_font(services.settings.report_font)
+            )
+        )
+    except yearly_report.NoFont as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    out.write_bytes(content)
+    console.print(
+        f"Báo cáo năm {year}: {made.figures.questions} câu hỏi, "
+        f"viết vào {out} ({time.perf_counter() - started:.1f} s)."
+    )
+
+
 @app.command("purge")
 def purge() -> None:
     """Delete conversations and ratings kept past their retention periods (`tthc serve` also

@@ -153,6 +153,11 @@ class Settings(BaseSettings):
         description="Turn records (the masked question, its outcome) are deleted this long "
         "after; over a year, for the yearly report",
     )
+    report_font: Path | None = Field(
+        None,
+        description="A TrueType font with Vietnamese letters for the PDF yearly report; "
+        "default: DejaVu Sans from fonts-dejavu-core",
+    )
     open_data_licence: str = Field(
         "CC BY 4.0", description="The licence the open data (/api/open-data) is published under"
     )

@@ -154,6 +154,7 @@ def test_a_forged_session_cookie_is_not_a_session(client: TestClient) -> None:
 EVERYONE = set(Role)
 LOOKUP = {Role.ADMIN, Role.EDITOR, Role.OFFICER}
 EDITORS = {Role.ADMIN, Role.EDITOR}
+ANALYSTS = {Role.ADMIN, Role.ANALYST}
 # (method, route as declared, a URL of it, the roles it admits)
 ROUTES: list[tuple[str, str, str, set[Role]]] = [
     ("GET", "/admin", "/admin", EVERYONE),
@@ -178,6 +179,9 @@ ROUTES: list[tuple[str, str, str, set[Role]]] = [
     ("GET", "/admin/labels", "/admin/labels", EDITORS),
     ("POST", "/admin/labels/evaluate", "/admin/labels/evaluate", EDITORS),
     ("GET", "/admin/labels/evaluation.jsonl", "/admin/labels/evaluation.jsonl", EDITORS),
+    ("GET", "/admin/dashboard", "/admin/dashboard", ANALYSTS),
+    ("GET", "/admin/reports/{year}.xlsx", "/admin/reports/2026.xlsx", ANALYSTS),
+    ("GET", "/admin/reports/{year}.pdf", "/admin/reports/2026.pdf", ANALYSTS),
     ("GET", "/admin/users", "/admin/users", {Role.ADMIN}),
     ("POST", "/admin/users", "/admin/users", {Role.ADMIN}),
     ("POST", "/admin/users/{user_id}/active", "/admin/users/1/active", {Role.ADMIN}),

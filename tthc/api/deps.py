@@ -103,6 +103,8 @@ def checked_form_token(
 LookupUser = Annotated[User, Depends(allowed(Permission.LOOKUP))]
 ConversationsUser = Annotated[User, Depends(allowed(Permission.CONVERSATIONS))]
 EditorUser = Annotated[User, Depends(allowed(Permission.PROCEDURES))]
+DashboardUser = Annotated[User, Depends(allowed(Permission.DASHBOARD))]
+ReportsUser = Annotated[User, Depends(allowed(Permission.REPORTS))]
 UsersAdmin = Annotated[User, Depends(allowed(Permission.USERS))]
 FormTokenChecked = Depends(checked_form_token)
 # As a parameter after the user's, so a visitor without a session gets 401, not 403.

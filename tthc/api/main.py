@@ -22,6 +22,7 @@ from tthc.api.routers import (
     action_endpoint,
     admin_auth,
     admin_conversations,
+    admin_dashboard,
     admin_lookup,
     admin_users,
     health,
@@ -83,6 +84,7 @@ def add_back_office(app: FastAPI, services: Services) -> None:
     app.include_router(admin_auth.router)
     app.include_router(admin_lookup.router)
     app.include_router(admin_conversations.router)
+    app.include_router(admin_dashboard.router)
     app.include_router(admin_users.router)
     app.mount("/admin/static", StaticFiles(directory=PACKAGE_DIR / "api" / "static"), name="admin")
 
