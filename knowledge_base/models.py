@@ -262,3 +262,30 @@ class EvaluationRun(Base):
     hit_at_5: Mapped[float | None] = mapped_column(Float)
     abstain_out_of_scope: Mapped[float | None] = mapped_column(Float)
     run_by: Mapped[str] = mapped_column(String(64))
+
+
+class ProcedureVersion(Base):
+    """A procedure as it was before an edit or a rollback (the whole record, as the API
+    returns it), so an editor can see what changed and go back."""
+
+    __tablename__ = "procedure_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_code: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    replaced_by: Mapped[str] = mapped_column(String(64))  # who saved the next version
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what in the back-office, and when: edits, rollbacks, retirements, labels."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(128))
+    detail: Mapped[str | None] = mapped_column(Text)

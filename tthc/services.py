@@ -7,7 +7,9 @@ folder, an embedding configuration, thresholds) and reads no settings of its own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
@@ -29,6 +31,9 @@ from tthc.backoffice.sessions import SessionCookies
 from tthc.settings import Settings
 from tthc.stored_secrets import admin_session_key
 
+logger = logging.getLogger(__name__)
+_reindexing = threading.Lock()
+
 
 @dataclass(frozen=True)
 class Purged:
@@ -49,6 +54,8 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     search: SearchService
+    _reindex_wanted: bool = field(default=False, init=False, repr=False)
+    _reindex_thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def profile(self) -> DeploymentProfile:
@@ -101,10 +108,37 @@ class Services:
         )
         return Purged(feedback=feedback, conversations=conversations, turns=turns)
 
+    def reindex_in_background(self) -> threading.Thread:
+        """Rebuild the search index after an edit, without holding the editor up: one build
+        at a time, and edits saved during a build are picked up by one build more."""
+        with _reindexing:
+            self._reindex_wanted = True
+            running = self._reindex_thread
+            if running is not None and running.is_alive():
+                return running
+
+            def run() -> None:
+                while True:
+                    with _reindexing:
+                        if not self._reindex_wanted:
+                            return
+                        self._reindex_wanted = False
+                    try:
+                        self.search.reindex()
+                    except Exception:
+                        logger.exception("The search index could not be rebuilt after an edit")
+
+            thread = threading.Thread(target=run, name="reindex", daemon=True)
+            self._reindex_thread = thread
+            thread.start()
+            return thread
+
     def upgrade_database(self) -> None:
         upgrade_database(self.settings.resolved_database_url)
 
     def close(self) -> None:
+        if self._reindex_thread is not None:  # an index half written helps no one
+            self._reindex_thread.join()
         self.engine.dispose()
         if "tracker_store" in self.__dict__:
             self.tracker_store.dispose()

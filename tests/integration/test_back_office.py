@@ -167,6 +167,23 @@ ROUTES: list[tuple[str, str, str, set[Role]]] = [
         LOOKUP,
     ),
     ("GET", "/admin/compare", f"/admin/compare?code={MARRIAGE}", LOOKUP),
+    ("GET", "/admin/procedures", "/admin/procedures", EDITORS),
+    ("GET", "/admin/procedures/{code}/edit", f"/admin/procedures/{MARRIAGE}/edit", EDITORS),
+    ("POST", "/admin/procedures/{code}/edit", f"/admin/procedures/{MARRIAGE}/edit", EDITORS),
+    (
+        "GET",
+        "/admin/procedures/{code}/versions",
+        f"/admin/procedures/{MARRIAGE}/versions",
+        EDITORS,
+    ),
+    (
+        "POST",
+        "/admin/procedures/{code}/versions/{version_id}/restore",
+        f"/admin/procedures/{MARRIAGE}/versions/1/restore",
+        EDITORS,
+    ),
+    ("POST", "/admin/procedures/{code}/status", f"/admin/procedures/{MARRIAGE}/status", EDITORS),
+    ("GET", "/admin/audit", "/admin/audit", EDITORS),
     ("GET", "/admin/conversations", "/admin/conversations", LOOKUP),
     (
         "GET",

@@ -24,6 +24,7 @@ from tthc.api.routers import (
     admin_conversations,
     admin_dashboard,
     admin_lookup,
+    admin_procedures,
     admin_users,
     health,
     open_data,
@@ -82,6 +83,7 @@ def add_back_office(app: FastAPI, services: Services) -> None:
     """/admin: its pages, their local files (no CDN), and what a visitor without a session
     (401, the sign-in page) or without the role (403) is shown."""
     app.include_router(admin_auth.router)
+    app.include_router(admin_procedures.router)  # /admin/procedures before the look-up's
     app.include_router(admin_lookup.router)
     app.include_router(admin_conversations.router)
     app.include_router(admin_dashboard.router)
