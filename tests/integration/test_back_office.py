@@ -184,6 +184,9 @@ ROUTES: list[tuple[str, str, str, set[Role]]] = [
     ),
     ("POST", "/admin/procedures/{code}/status", f"/admin/procedures/{MARRIAGE}/status", EDITORS),
     ("GET", "/admin/audit", "/admin/audit", EDITORS),
+    ("GET", "/admin/imports", "/admin/imports", EDITORS),
+    ("POST", "/admin/imports", "/admin/imports", EDITORS),
+    ("GET", "/admin/imports/{job_id}", "/admin/imports/1", EDITORS),
     ("GET", "/admin/conversations", "/admin/conversations", LOOKUP),
     (
         "GET",

@@ -23,6 +23,7 @@ from tthc.api.routers import (
     admin_auth,
     admin_conversations,
     admin_dashboard,
+    admin_imports,
     admin_lookup,
     admin_procedures,
     admin_users,
@@ -87,6 +88,7 @@ def add_back_office(app: FastAPI, services: Services) -> None:
     app.include_router(admin_lookup.router)
     app.include_router(admin_conversations.router)
     app.include_router(admin_dashboard.router)
+    app.include_router(admin_imports.router)
     app.include_router(admin_users.router)
     app.mount("/admin/static", StaticFiles(directory=PACKAGE_DIR / "api" / "static"), name="admin")
 
