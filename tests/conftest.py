@@ -157,6 +157,7 @@ def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
                     "max_message_chars": 10000,
                     "messages_per_address": "10000/minute",
                     "conversations_per_address": "10000/minute",
+                    "dossier_lookups_per_address": "10000/hour",
                 },
                 "connectors.zalo.channel.ZaloInput": zalo_credentials,
             }

@@ -5,17 +5,22 @@ ones the README shows are written there too."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
+from openpyxl import load_workbook
 
 from knowledge_base import store
+from knowledge_base.models import Turn
 from tthc.api.main import create_app
 from tthc.backoffice.accounts import Role, create_user
 
@@ -31,6 +36,8 @@ ID_CARD_RENEWAL = "1.014064"
 ID_CARD_FROM_14 = "1.014061"
 ID_CARD_UNDER_14 = "1.014062"
 RENEWAL_AT_PROVINCE = "9.914064"
+FREE_PROCEDURE = "1.003197"  # Xóa đăng ký thường trú: no fee in the seed
+NEW_FEE = "Lệ phí 15.000 đồng/lần"
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -46,6 +53,7 @@ def app_url(seeded_deployment) -> Iterator[str]:  # type: ignore[no-untyped-def]
         create_user(session, "motcua", PASSWORD, Role.OFFICER, "Nguyễn Thị Hạnh")
         create_user(session, "phantich", PASSWORD, Role.ANALYST, "Lê Minh Quân")
         create_user(session, "doan-mo", PASSWORD, Role.OFFICER)
+        create_user(session, "bientap", PASSWORD, Role.EDITOR, "Trần Văn Biên")
         renewal = store.to_schema(store.get_procedure(session, ID_CARD_RENEWAL))
         store.upsert(
             session,
@@ -169,3 +177,79 @@ def test_the_checklist_prints_on_one_page(page, app_url: str) -> None:  # type: 
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     screenshot(page, "admin-checklist")
+
+
+def test_an_editor_previews_saves_and_rolls_back_a_fee(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, "bientap")
+    page.goto(f"{app_url}/admin/procedures/{FREE_PROCEDURE}/edit")
+    channels = page.get_by_label("Cách thức thực hiện")
+    rows = channels.input_value().splitlines()
+    channels.fill("\n".join(f"{row.split(' | ')[0]} | 5 ngày làm việc | {NEW_FEE}" for row in rows))
+    page.get_by_role("button", name="Xem trước câu trả lời").click()
+    sync_api.expect(page.locator(".preview")).to_contain_text("15.000 đồng")
+    screenshot(page, "admin-editor")
+    page.get_by_role("button", name="Lưu").click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Đã lưu")
+    page.get_by_role("link", name="Các phiên bản").click()
+    sync_api.expect(page.locator("pre.diff").first).to_contain_text(NEW_FEE)
+    page.get_by_role("button", name=re.compile("Khôi phục phiên bản")).first.click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Đã khôi phục")
+    sync_api.expect(page.locator("table").first).not_to_contain_text(NEW_FEE)
+
+
+def test_an_upload_is_imported_with_its_progress_and_report(
+    page, app_url: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    catalogue = tmp_path / "bo-sung.jsonl"
+    catalogue.write_text(
+        json.dumps(
+            {
+                "code": "9.990777",
+                "name": "Thủ tục bổ sung để thử nhập",
+                "levels": ["Cấp xã"],
+                "channels": [{"channel": "Trực tiếp", "processing_time": "3 ngày làm việc"}],
+                "source": "catalogue",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    sign_in(page, "bientap")
+    page.goto(f"{app_url}/admin/imports")
+    page.get_by_label(re.compile("^Tệp")).set_input_files(str(catalogue))
+    page.get_by_role("button", name="Nhập").click()
+    sync_api.expect(page.get_by_role("status")).to_contain_text("Đã nhập xong", timeout=60_000)
+    sync_api.expect(page.locator(".figures")).to_contain_text("1 thủ tục mới")
+
+
+def test_the_dashboard_draws_its_charts_and_the_report_opens(
+    page, app_url: str, seeded_deployment, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    now = datetime.now(UTC)
+    with seeded_deployment.sessions.begin() as session:
+        for day in range(20):
+            for i, (outcome, code) in enumerate(
+                [("answered", MARRIAGE)] * 3 + [("not_found", None)]
+            ):
+                session.add(
+                    Turn(
+                        at=now - timedelta(days=day, minutes=i),
+                        conversation_id=f"portal:dashboard-{day}",
+                        channel="zalo" if i % 2 else "portal",
+                        question="giá vàng hôm nay" if code is None else "lệ phí kết hôn",
+                        procedure_code=code,
+                        outcome=outcome,
+                        latency_ms=150 + i,
+                    )
+                )
+    sign_in(page, "phantich")
+    page.goto(f"{app_url}/admin/dashboard")
+    sync_api.expect(page.locator("svg.chart")).to_have_count(3)
+    assert page.locator("svg.chart rect").count() > 20
+    screenshot(page, "admin-dashboard")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải báo cáo (Excel)").click()
+    saved = tmp_path / "bao-cao.xlsx"
+    download.value.save_as(saved)
+    summary = load_workbook(saved)["Tổng hợp"]
+    assert summary["A1"].value.startswith("Báo cáo kết quả ứng dụng trợ lý ảo")
