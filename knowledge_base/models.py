@@ -308,3 +308,20 @@ class ImportJob(Base):
     overwrite_curated: Mapped[bool] = mapped_column(default=False)
     report: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class WordListEntry(Base):
+    """A word-list entry an editor added in the back-office (an abbreviation, an everyday
+    synonym, an action, a special case), merged over the built-in lists. Removing one keeps
+    the row with who removed it and when, so the lists' history can be read and undone."""
+
+    __tablename__ = "word_list_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word_list: Mapped[str] = mapped_column(String(16), index=True)
+    phrase: Mapped[str] = mapped_column(String(100))
+    meaning: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(64))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

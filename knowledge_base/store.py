@@ -246,6 +246,19 @@ class StoreCatalogue:
                 for row in active_procedures(session)
             ]
 
+    def word_lists(self) -> list[tuple[str, str, str]]:
+        with self.sessions() as session:
+            rows = session.execute(
+                select(
+                    models.WordListEntry.word_list,
+                    models.WordListEntry.phrase,
+                    models.WordListEntry.meaning,
+                )
+                .where(models.WordListEntry.removed_at.is_(None))
+                .order_by(models.WordListEntry.id)
+            )
+            return [tuple(row) for row in rows]
+
 
 _LEVEL_WORDS = re.compile(
     r"\b(?:(?:thuc hien )?(?:tai |o )?cap (?:xa|huyen|tinh|bo|trung uong))\b|[^a-z0-9 ]"

@@ -65,7 +65,7 @@ def catalogue_pairs(
     """Pairs from every active procedure, read as an index of the catalogue reads questions
     (with the diacritics restorer it would store; no model needed)."""
     corpus = catalogue.corpus()
-    lexicon = default_lexicon()
+    lexicon = default_lexicon().with_entries(catalogue.word_lists())
     restorer = diacritics_restorer(corpus.procedures, lexicon, corpus.wording)
     return training_pairs(
         catalogue.training_texts(),

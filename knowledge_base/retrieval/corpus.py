@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from knowledge_base.retrieval.lexicon import WordListEntry
 from knowledge_base.retrieval.views import IndexedProcedure
 
 
@@ -39,3 +40,7 @@ class Catalogue(Protocol):
     def version(self) -> str: ...
 
     def training_texts(self) -> list[ProcedureText]: ...
+
+    def word_lists(self) -> list[WordListEntry]:
+        """The word-list entries added in the back-office: (list, phrase, meaning)."""
+        ...

@@ -1,19 +1,26 @@
 """Editable word lists: abbreviations, everyday synonyms, actions, special cases, stop-words.
 
 They live in ``knowledge_base/resources/`` as plain text so that an administrator can add
-"bìa hồng" or "gplx" without touching code; a deployment may point to its own folder.
+"bìa hồng" or "gplx" without touching code; a deployment may point to its own folder. The
+entries editors add in the back-office (stored with the knowledge base) are merged over
+them (``Lexicon.with_entries``) and take effect on save.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from vntext.normalization import fold_diacritics, normalize
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+# The lists editors may add to from the back-office: (list, phrase, meaning).
+WORD_LISTS = ("abbreviations", "synonyms", "actions", "special_cases")
+WordListEntry = tuple[str, str, str]
 
 
 def fold_key(text: str) -> str:
@@ -64,6 +71,32 @@ class Lexicon:
     @property
     def longest_synonym(self) -> int:
         return max((len(key.split()) for key in self.synonyms), default=1)
+
+    def with_entries(self, entries: list[WordListEntry]) -> Lexicon:
+        """This lexicon and the entries editors added in the back-office (which win over a
+        built-in pair with the same phrase)."""
+        if not entries:
+            return self
+        pairs = {"abbreviations": dict(self.abbreviations), "synonyms": dict(self.synonyms)}
+        multi = {
+            "actions": {k: set(v) for k, v in self.actions.items()},
+            "special_cases": {k: set(v) for k, v in self.special_cases.items()},
+        }
+        for word_list, phrase, meaning in entries:
+            key, value = fold_key(phrase), normalize(meaning)
+            if word_list in pairs:
+                pairs[word_list][key] = value
+            elif word_list in multi:
+                multi[word_list].setdefault(key, set()).add(value.strip())
+            else:
+                raise ValueError(f"no word list {word_list!r}")
+        return replace(
+            self,
+            abbreviations=pairs["abbreviations"],
+            synonyms=pairs["synonyms"],
+            actions={k: frozenset(v) for k, v in multi["actions"].items()},
+            special_cases={k: frozenset(v) for k, v in multi["special_cases"].items()},
+        )
 
 
 def load_lexicon(folder: Path = RESOURCES) -> Lexicon:

@@ -23,6 +23,7 @@ from knowledge_base.retrieval.index import (
     live_meta,
     load_index,
 )
+from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.retrieval.results import SearchResult
 
 
@@ -63,6 +64,15 @@ class SearchService:
                     self._encoder = Encoder(self.embedding)
         return self._encoder
 
+    def lexicon(self) -> Lexicon:
+        """The built-in word lists with the entries added in the back-office."""
+        return default_lexicon().with_entries(self.catalogue.word_lists())
+
+    def refresh_lexicon(self) -> None:
+        """Word lists changed: the next search reads them again (the index stays)."""
+        with self._lock:
+            self._searcher = None
+
     def reindex(self, show_progress: bool = False) -> Path:
         """Build a fresh index of the active procedures and make it live."""
         corpus = self.catalogue.corpus()
@@ -73,6 +83,7 @@ class SearchService:
             kb_version=corpus.version,
             show_progress=show_progress,
             wording=corpus.wording,
+            lexicon=self.lexicon(),
         )
         self._searcher = None
         return folder
@@ -97,7 +108,9 @@ class SearchService:
         with self._lock:
             if self._searcher is None or self._searcher.index.build_id != live:
                 index = load_index(self.index_root)
-                self._searcher = HybridSearcher(index, self._encoder_for(index.model), self.config)
+                self._searcher = HybridSearcher(
+                    index, self._encoder_for(index.model), self.config, self.lexicon()
+                )
             return self._searcher
 
     def _encoder_for(self, model: str) -> Encoder:

@@ -187,6 +187,10 @@ ROUTES: list[tuple[str, str, str, set[Role]]] = [
     ("GET", "/admin/imports", "/admin/imports", EDITORS),
     ("POST", "/admin/imports", "/admin/imports", EDITORS),
     ("GET", "/admin/imports/{job_id}", "/admin/imports/1", EDITORS),
+    ("GET", "/admin/word-lists", "/admin/word-lists", EDITORS),
+    ("POST", "/admin/word-lists", "/admin/word-lists", EDITORS),
+    ("POST", "/admin/word-lists/{entry_id}/remove", "/admin/word-lists/1/remove", EDITORS),
+    ("POST", "/admin/word-lists/{entry_id}/restore", "/admin/word-lists/1/restore", EDITORS),
     ("GET", "/admin/conversations", "/admin/conversations", LOOKUP),
     (
         "GET",

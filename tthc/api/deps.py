@@ -103,6 +103,7 @@ def checked_form_token(
 LookupUser = Annotated[User, Depends(allowed(Permission.LOOKUP))]
 ConversationsUser = Annotated[User, Depends(allowed(Permission.CONVERSATIONS))]
 EditorUser = Annotated[User, Depends(allowed(Permission.PROCEDURES))]
+WordListsUser = Annotated[User, Depends(allowed(Permission.WORD_LISTS))]
 ImportsUser = Annotated[User, Depends(allowed(Permission.IMPORTS))]
 DashboardUser = Annotated[User, Depends(allowed(Permission.DASHBOARD))]
 ReportsUser = Annotated[User, Depends(allowed(Permission.REPORTS))]

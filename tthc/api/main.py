@@ -27,6 +27,7 @@ from tthc.api.routers import (
     admin_lookup,
     admin_procedures,
     admin_users,
+    admin_word_lists,
     health,
     open_data,
     portal,
@@ -90,6 +91,7 @@ def add_back_office(app: FastAPI, services: Services) -> None:
     app.include_router(admin_dashboard.router)
     app.include_router(admin_imports.router)
     app.include_router(admin_users.router)
+    app.include_router(admin_word_lists.router)
     app.mount("/admin/static", StaticFiles(directory=PACKAGE_DIR / "api" / "static"), name="admin")
 
     @app.exception_handler(NotSignedIn)
