@@ -152,3 +152,14 @@ def test_a_civil_servant_sees_unanswered_questions_without_the_label_form(deploy
         page = client.get("/admin/unanswered").text
     assert "Câu hỏi chưa trả lời được" in page
     assert "Gán thủ tục" not in page
+
+
+def test_a_label_can_add_the_citizens_phrase_to_the_word_lists(editor: TestClient) -> None:
+    question = "làm giấy xác nhận độc thân để cưới ở đâu"
+    response = label(editor, [question], procedure_code="1.004873", phrase="giấy xác nhận độc thân")
+    assert response.status_code == 303 and "error" not in response.headers["location"]
+    page = editor.get("/admin/word-lists").text
+    assert re.search(
+        r"<td>giấy xác nhận độc thân</td><td>Thủ tục cấp Giấy xác nhận tình trạng hôn nhân</td>",
+        page,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +19,8 @@ from knowledge_base.transcripts import transcript
 from tthc.analytics import OUTCOME_LABELS, VIETNAM, period
 from tthc.api.deps import ConversationsUser, EditorUser, FormToken, ServicesDep, SessionDep
 from tthc.api.templating import admin_page
-from tthc.backoffice import labelling
+from tthc.backoffice import labelling, word_lists
+from tthc.backoffice.editing import audit
 
 router = APIRouter(prefix="/admin", tags=["back-office"], include_in_schema=False)
 
@@ -117,10 +119,12 @@ def unanswered(
 def label_questions(
     user: EditorUser,
     _form_token: FormToken,
+    services: ServicesDep,
     session: SessionDep,
     question: Annotated[list[str], Form(max_length=200)],
     procedure_code: Annotated[str, Form(max_length=64)] = "",
     out_of_scope: Annotated[bool, Form()] = False,
+    phrase: Annotated[str, Form(max_length=100)] = "",
     back: Annotated[str, Form(max_length=200)] = "/admin/unanswered",
 ) -> Response:
     code = None
@@ -128,11 +132,24 @@ def label_questions(
         row = store.get_procedure(session, procedure_code)
         if row is None:
             return RedirectResponse(
-                f"/admin/unanswered?error=unknown_code&code={procedure_code[:64]}", 303
+                f"/admin/unanswered?error=unknown_code&code={quote(procedure_code[:64])}", 303
             )
         code = row.code
     labelling.label(session, [q[:2000] for q in question], code, user.username)
+    if code is not None and phrase.strip():
+        # The citizens' phrase becomes an everyday synonym of the procedure's name.
+        try:
+            entry = word_lists.add(session, "synonyms", phrase, row.name, user.username)
+        except word_lists.WordListError as error:
+            session.rollback()
+            reason = quote(str(error))
+            return RedirectResponse(f"/admin/unanswered?error=word_list&reason={reason}", 303)
+        audit(
+            session, user.username, "word list add", "synonyms", f"{entry.phrase} → {entry.meaning}"
+        )
     session.commit()
+    if code is not None and phrase.strip():
+        services.search.refresh_lexicon()
     return RedirectResponse(back if back.startswith("/admin/") else "/admin/unanswered", 303)
 
 
