@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,3 +188,44 @@ def live(tmp_path_factory, encoder):  # type: ignore[no-untyped-def]
 def seeded(seeded_deployment):  # type: ignore[no-untyped-def]
     """The search service of the seeded deployment."""
     return seeded_deployment.search
+
+
+# ---- the back-office ----------------------------------------------------------------------
+
+BACK_OFFICE_PASSWORD = "mật khẩu đủ dài 2026"
+
+
+def form_token(client: Any, path: str = "/admin/login") -> str:
+    """The form token a back-office page gives its forms (CSRF)."""
+    page = client.get(path)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def sign_in(client: Any, username: str, password: str = BACK_OFFICE_PASSWORD, **fields: str) -> Any:
+    return client.post(
+        "/admin/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": form_token(client),
+            **fields,
+        },
+    )
+
+
+@contextmanager
+def back_office_as(services: Any, username: str, role: Any) -> Iterator[Any]:
+    """A client of the app signed in to the back-office as a new (or existing) account."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from knowledge_base.models import User
+    from tthc.api.main import create_app
+    from tthc.backoffice.accounts import create_user
+
+    with services.sessions.begin() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            create_user(session, username, BACK_OFFICE_PASSWORD, role)
+    with TestClient(create_app(services), follow_redirects=False) as client:
+        assert sign_in(client, username).status_code == 303
+        yield client

@@ -21,13 +21,13 @@ from openpyxl import load_workbook
 
 from knowledge_base import store
 from knowledge_base.models import Turn
+from tests.browser import test_widget
 from tthc.api.main import create_app
 from tthc.backoffice.accounts import Role, create_user
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DOCS_SCREENSHOTS = os.environ.get("BACKOFFICE_SCREENSHOTS_DIR")
 PASSWORD = "mật khẩu của phòng một cửa"
@@ -77,14 +77,7 @@ def app_url(seeded_deployment) -> Iterator[str]:  # type: ignore[no-untyped-def]
     thread.join(10)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed: apt-get install chromium (.ci/run does)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
+browser = test_widget.browser  # the same Chromium fixture
 
 
 @pytest.fixture

@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from knowledge_base import schemas, store
 from knowledge_base.models import SignIn, User
+from tests.conftest import BACK_OFFICE_PASSWORD, form_token, sign_in
 from tthc.api.main import create_app
 from tthc.backoffice.accounts import Role, create_user
 from tthc.backoffice.sessions import COOKIE
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-PASSWORD = "mật khẩu đủ dài 2026"
+PASSWORD = BACK_OFFICE_PASSWORD
 MARRIAGE = "1.000894"
 ID_CARD_RENEWAL = "1.014064"  # Cấp lại thẻ căn cước, cấp xã in the seed
 RENEWAL_AT_PROVINCE = "9.914064"  # the same name at the province's level, added here
@@ -44,19 +45,6 @@ def back_office(seeded_deployment):  # type: ignore[no-untyped-def]
 def client(back_office):  # type: ignore[no-untyped-def]
     with TestClient(create_app(back_office), follow_redirects=False) as client:
         yield client
-
-
-def form_token(client: TestClient, path: str = "/admin/login") -> str:
-    page = client.get(path)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-
-
-def sign_in(client: TestClient, username: str, password: str = PASSWORD, **fields: str) -> Any:
-    token = form_token(client)
-    return client.post(
-        "/admin/login",
-        data={"username": username, "password": password, "csrf_token": token, **fields},
-    )
 
 
 def signed_in(client: TestClient, role: Role) -> TestClient:

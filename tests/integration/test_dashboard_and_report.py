@@ -13,14 +13,12 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from knowledge_base.models import Turn
-from tests.integration.test_back_office import sign_in
-from tthc.api.main import create_app
-from tthc.backoffice.accounts import Role, create_user
+from tests.conftest import back_office_as
+from tthc.backoffice.accounts import Role
 from tthc.settings import get_settings
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-PASSWORD = "mật khẩu đủ dài 2026"
 MARRIAGE = "1.000894"
 BIRTH = "1.001193"
 # 2025 in Vietnam: 40 answered (30 marriage, 10 birth), 10 not found, 6 rated good, 2 bad.
@@ -53,15 +51,13 @@ def year_of_turns() -> list[Turn]:
 @pytest.fixture(scope="module")
 def deployment(seeded_deployment):  # type: ignore[no-untyped-def]
     with seeded_deployment.sessions.begin() as session:
-        create_user(session, "phantich", PASSWORD, Role.ANALYST)
         session.add_all(year_of_turns())
     return seeded_deployment
 
 
 @pytest.fixture
 def analyst(deployment):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(deployment), follow_redirects=False) as client:
-        assert sign_in(client, "phantich", PASSWORD).status_code == 303
+    with back_office_as(deployment, "phantich", Role.ANALYST) as client:
         yield client
 
 

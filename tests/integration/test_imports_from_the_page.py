@@ -11,13 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from knowledge_base import store
-from tests.integration.test_back_office import form_token, sign_in
-from tthc.api.main import create_app
-from tthc.backoffice.accounts import Role, create_user
+from tests.conftest import back_office_as, form_token
+from tthc.backoffice.accounts import Role
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-PASSWORD = "mật khẩu đủ dài 2026"
 MARRIAGE = "1.000894"
 NEW_CODE = "9.990001"
 
@@ -38,11 +36,7 @@ def new_procedure(code: str, name: str) -> dict:
 
 @pytest.fixture
 def editor(seeded_deployment):  # type: ignore[no-untyped-def]
-    with seeded_deployment.sessions.begin() as session:
-        if store.get_procedure(session, NEW_CODE) is None:
-            create_user(session, "nhapdulieu", PASSWORD, Role.EDITOR)
-    with TestClient(create_app(seeded_deployment), follow_redirects=False) as client:
-        assert sign_in(client, "nhapdulieu", PASSWORD).status_code == 303
+    with back_office_as(seeded_deployment, "nhapdulieu", Role.EDITOR) as client:
         yield client
 
 

@@ -14,30 +14,25 @@ from fastapi.testclient import TestClient
 from knowledge_base import store
 from knowledge_base.importers.runner import import_path
 from knowledge_base.seed import SEED_PROCEDURES
+from tests.conftest import back_office_as, form_token
 from tests.integration.test_action_webhook import action_call, rasa_client, texts
-from tests.integration.test_back_office import form_token, sign_in
-from tthc.api.main import create_app
-from tthc.backoffice.accounts import Role, create_user
+from tthc.backoffice.accounts import Role
 from tthc.backoffice.editing import as_form
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-PASSWORD = "mật khẩu đủ dài 2026"
 MARRIAGE = "1.000894"
 NEW_FEE = "Lệ phí 30.000 đồng/lần"
 
 
 @pytest.fixture(scope="module")
 def deployment(seeded_deployment):  # type: ignore[no-untyped-def]
-    with seeded_deployment.sessions.begin() as session:
-        create_user(session, "bientap", PASSWORD, Role.EDITOR)
     return seeded_deployment
 
 
 @pytest.fixture
 def editor(deployment):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(deployment), follow_redirects=False) as client:
-        assert sign_in(client, "bientap", PASSWORD).status_code == 303
+    with back_office_as(deployment, "bientap", Role.EDITOR) as client:
         yield client
 
 

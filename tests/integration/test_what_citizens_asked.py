@@ -13,13 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from knowledge_base.models import Turn
-from tests.integration.test_back_office import form_token, sign_in
-from tthc.api.main import create_app
-from tthc.backoffice.accounts import Role, create_user
+from tests.conftest import back_office_as, form_token
+from tthc.backoffice.accounts import Role
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-PASSWORD = "mật khẩu đủ dài 2026"
 TODAY = datetime.now(UTC).replace(microsecond=0)
 MARRIAGE = "1.000894"
 RESIDENCE = "1.004222"
@@ -48,8 +46,6 @@ def turn(question: str, outcome: str, code: str | None = None, **fields: Any) ->
 @pytest.fixture(scope="module")
 def deployment(seeded_deployment):  # type: ignore[no-untyped-def]
     with seeded_deployment.sessions.begin() as session:
-        create_user(session, "bientap", PASSWORD, Role.EDITOR)
-        create_user(session, "motcua", PASSWORD, Role.OFFICER)
         session.add(
             turn(
                 "lệ phí đăng ký kết hôn",
@@ -81,8 +77,7 @@ def deployment(seeded_deployment):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def editor(deployment):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(deployment), follow_redirects=False) as client:
-        assert sign_in(client, "bientap", PASSWORD).status_code == 303
+    with back_office_as(deployment, "bientap", Role.EDITOR) as client:
         yield client
 
 
@@ -147,8 +142,7 @@ def test_the_search_is_measured_on_the_labelled_questions(editor: TestClient) ->
 
 
 def test_a_civil_servant_sees_unanswered_questions_without_the_label_form(deployment) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(deployment), follow_redirects=False) as client:
-        sign_in(client, "motcua", PASSWORD)
+    with back_office_as(deployment, "motcua", Role.OFFICER) as client:
         page = client.get("/admin/unanswered").text
     assert "Câu hỏi chưa trả lời được" in page
     assert "Gán thủ tục" not in page

@@ -9,28 +9,23 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.test_back_office import form_token, sign_in
-from tthc.api.main import create_app
-from tthc.backoffice.accounts import Role, create_user
+from tests.conftest import back_office_as, form_token
+from tthc.backoffice.accounts import Role
 
 pytestmark = [pytest.mark.app, pytest.mark.slow]
 
-PASSWORD = "mật khẩu đủ dài 2026"
 MARRIAGE = "1.000894"
 QUESTION = "đi làm giấy báo hỷ cần mang gì"
 
 
 @pytest.fixture(scope="module")
 def deployment(seeded_deployment):  # type: ignore[no-untyped-def]
-    with seeded_deployment.sessions.begin() as session:
-        create_user(session, "tudien", PASSWORD, Role.EDITOR)
     return seeded_deployment
 
 
 @pytest.fixture
 def editor(deployment):  # type: ignore[no-untyped-def]
-    with TestClient(create_app(deployment), follow_redirects=False) as client:
-        assert sign_in(client, "tudien", PASSWORD).status_code == 303
+    with back_office_as(deployment, "tudien", Role.EDITOR) as client:
         yield client
 
 

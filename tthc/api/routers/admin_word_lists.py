@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from knowledge_base.models import WordListEntry
 from tthc.api.deps import FormToken, ServicesDep, SessionDep, WordListsUser
 from tthc.api.templating import admin_page
 from tthc.backoffice import word_lists
@@ -35,6 +36,16 @@ def _page(request: Request, services: ServicesDep, session: SessionDep, user, **
     )
 
 
+def _kept(
+    session: SessionDep, services: ServicesDep, username: str, action: str, entry: WordListEntry
+) -> Response:
+    """Audit and commit the change; the next search reads the lists again."""
+    audit(session, username, action, entry.word_list, f"{entry.phrase} → {entry.meaning}")
+    session.commit()
+    services.search.refresh_lexicon()
+    return RedirectResponse("/admin/word-lists", 303)
+
+
 @router.get("", response_class=HTMLResponse)
 def lists(request: Request, user: WordListsUser, services: ServicesDep, session: SessionDep):  # type: ignore[no-untyped-def]
     return _page(request, services, session, user)
@@ -56,16 +67,7 @@ def add_entry(
     except word_lists.WordListError as error:
         session.rollback()
         return _page(request, services, session, user, error=str(error))
-    audit(
-        session,
-        user.username,
-        "word list add",
-        entry.word_list,
-        f"{entry.phrase} → {entry.meaning}",
-    )
-    session.commit()
-    services.search.refresh_lexicon()
-    return RedirectResponse("/admin/word-lists", 303)
+    return _kept(session, services, user.username, "word list add", entry)
 
 
 @router.post("/{entry_id}/remove")
@@ -77,16 +79,7 @@ def remove_entry(
     session: SessionDep,
 ) -> Response:
     entry = word_lists.remove(session, entry_id, user.username)
-    audit(
-        session,
-        user.username,
-        "word list remove",
-        entry.word_list,
-        f"{entry.phrase} → {entry.meaning}",
-    )
-    session.commit()
-    services.search.refresh_lexicon()
-    return RedirectResponse("/admin/word-lists", 303)
+    return _kept(session, services, user.username, "word list remove", entry)
 
 
 @router.post("/{entry_id}/restore")
@@ -103,13 +96,4 @@ def restore_entry(
     except word_lists.WordListError as error:
         session.rollback()
         return _page(request, services, session, user, error=str(error))
-    audit(
-        session,
-        user.username,
-        "word list add",
-        entry.word_list,
-        f"{entry.phrase} → {entry.meaning}",
-    )
-    session.commit()
-    services.search.refresh_lexicon()
-    return RedirectResponse("/admin/word-lists", 303)
+    return _kept(session, services, user.username, "word list add", entry)
