@@ -325,3 +325,14 @@ class WordListEntry(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     removed_by: Mapped[str | None] = mapped_column(String(64))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ServiceHeartbeat(Base):
+    """The assistant said it was up, once a minute while `tthc serve` runs, with the state
+    of its Rasa server: what the yearly report's availability is measured from."""
+
+    __tablename__ = "service_heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    engine: Mapped[str] = mapped_column(String(16))  # ok, starting, down, not-run

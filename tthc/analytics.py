@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import Procedure, Turn
+from knowledge_base.models import Procedure, ServiceHeartbeat, Turn
 from vntext.normalization import fold_diacritics
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -76,6 +76,8 @@ class Figures:
     top_unanswered: list[tuple[str, int]] = field(default_factory=list)
     latency_p95_ms: int | None = None
     days_with_questions: int = 0
+    availability: float | None = None  # share of the minutes the assistant could answer
+    availability_since: datetime | None = None
 
     @property
     def share_answered(self) -> float | None:
@@ -85,6 +87,27 @@ class Figures:
     def share_good(self) -> float | None:
         rated = self.outcomes["rated_good"] + self.outcomes["rated_bad"]
         return self.outcomes["rated_good"] / rated if rated else None
+
+
+def availability(
+    session: Session, since: datetime, until: datetime, every: float = 60.0
+) -> tuple[float | None, datetime | None]:
+    """The share of the minutes from the first heartbeat of the period to its end (or now)
+    in which the assistant noted it could answer, and when that measurement starts."""
+    beats = list(
+        session.execute(
+            select(ServiceHeartbeat.at, ServiceHeartbeat.engine)
+            .where(ServiceHeartbeat.at >= since, ServiceHeartbeat.at < until)
+            .order_by(ServiceHeartbeat.at)
+        )
+    )
+    if not beats:
+        return None, None
+    first = beats[0][0] if beats[0][0].tzinfo else beats[0][0].replace(tzinfo=timezone.utc)
+    end = min(until, datetime.now(timezone.utc))
+    expected = max(1, round((end - first).total_seconds() / every))
+    answering = sum(1 for _, engine in beats if engine in ("ok", "not-run"))
+    return min(1.0, answering / expected), first
 
 
 def figures(session: Session, start: date, end: date, top: int = 10) -> Figures:
@@ -141,4 +164,5 @@ def figures(session: Session, start: date, end: date, top: int = 10) -> Figures:
     for code, count in procedures.items():
         by_field[known.get(code, (None, None))[1] or "Không rõ lĩnh vực"] += count
     result.top_fields = by_field.most_common(top)
+    result.availability, result.availability_since = availability(session, since, until)
     return result

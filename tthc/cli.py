@@ -494,6 +494,7 @@ def serve(
     import asyncio
 
     from tthc import rasa_server
+    from tthc.heartbeat import start_heartbeat
     from tthc.scheduled_purge import start_daily_purge
     from tthc.serving import Listeners, local_address
 
@@ -516,6 +517,7 @@ def serve(
         )
     listeners = Listeners(services, host, port, log_level="info", engine=supervisor)
     purging = start_daily_purge(services)
+    beating = start_heartbeat(services, supervisor)
     if supervisor is not None:
         supervisor.start()
         console.print(
@@ -553,6 +555,7 @@ def serve(
         asyncio.run(listeners.serve())
     finally:
         purging.set()
+        beating.set()
         if supervisor is not None:
             supervisor.stop()
         services.close()

@@ -207,6 +207,16 @@ class Supervisor:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def status(self) -> str:
+        """ok (answering), starting (running, not answering yet) or down."""
+        if not self.running:
+            return "down"
+        try:
+            answering = httpx.get(self.url, timeout=1).status_code == 200
+        except httpx.HTTPError:
+            answering = False
+        return "ok" if answering else "starting"
+
     def _watch(self) -> None:
         failures = 0
         while not self._stopping.is_set():

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy.orm import Session
 
-from tthc.analytics import OUTCOME_LABELS, Figures, figures, questions_in
+from tthc.analytics import OUTCOME_LABELS, VIETNAM, Figures, figures, questions_in
 
 FONT_CANDIDATES = [
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -54,8 +54,16 @@ class YearlyReport:
             ("Tỷ lệ đánh giá hữu ích", f"{good} trên {_count(rated)} lượt đánh giá"),
             ("Thời gian trả lời (95% câu hỏi dưới)", _ms(f.latency_p95_ms)),
             ("Số ngày có người dân hỏi", _count(f.days_with_questions)),
-            ("Mức độ sẵn sàng của hệ thống", "Chưa đo (hệ thống chưa ghi thời gian hoạt động)"),
+            ("Mức độ sẵn sàng của hệ thống", _availability(f)),
         ]
+
+
+def _availability(f: Figures) -> str:
+    if f.availability is None or f.availability_since is None:
+        return "chưa có số liệu (đo từ khi chạy phiên bản có ghi nhận)"
+    since = f.availability_since.astimezone(VIETNAM)
+    share = f"{f.availability * 100:.2f}%".replace(".", ",")
+    return f"{share} thời gian trợ lý trả lời được (đo mỗi phút từ {since:%d/%m/%Y})"
 
 
 def _count(n: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 from fastapi import APIRouter, Request
 
 from knowledge_base import store
@@ -17,13 +16,7 @@ def engine_health(request: Request) -> EngineHealth:
     supervisor = request.app.state.engine
     if supervisor is None:
         return EngineHealth(status="not-run")
-    if not supervisor.running:
-        return EngineHealth(status="down", restarts=supervisor.restarts)
-    try:
-        answering = httpx.get(supervisor.url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        answering = False
-    return EngineHealth(status="ok" if answering else "starting", restarts=supervisor.restarts)
+    return EngineHealth(status=supervisor.status(), restarts=supervisor.restarts)
 
 
 @router.get("/healthz", response_model=Health)
