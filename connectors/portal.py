@@ -41,7 +41,7 @@ from connectors.bodies import (
 )
 from connectors.conversations import forget_conversation
 from connectors.rate_limits import RateLimits
-from vntext.personal_data import mask
+from vntext.personal_data import mask, without_masks
 from vntext.receipt_codes import find_receipt_code
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class ConversationIds:
     (a shared computer, a screenshot) stops working; the widget then asks for a new one."""
 
     ISSUED = re.compile(r"([A-Za-z0-9_-]{24})\.(\d{1,12})\.([A-Za-z0-9_-]{43})")
+    LEGACY = re.compile(r"([A-Za-z0-9_-]{24})\.([A-Za-z0-9_-]{43})")  # before issue times
 
     def __init__(
         self,
@@ -79,7 +80,13 @@ class ConversationIds:
 
     def conversation(self, token: Any, *, expired_too: bool = False) -> str | None:
         """The conversation a token names, if this deployment issued it and, unless
-        ``expired_too`` (deleting an old conversation), it is not too old."""
+        ``expired_too`` (deleting an old conversation), it is not too old. For a deletion,
+        an id issued before ids carried their time is recognised too."""
+        if expired_too and isinstance(token, str) and (old := self.LEGACY.fullmatch(token)):
+            conversation, signature = old.groups()
+            digest = hmac.new(self._key, f"portal:{conversation}".encode(), hashlib.sha256)
+            legacy = base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+            return conversation if hmac.compare_digest(signature, legacy) else None
         match = self.ISSUED.fullmatch(token) if isinstance(token, str) else None
         if match is None:
             return None
@@ -294,7 +301,8 @@ class PortalInput(InputChannel):
             replayed = reply is not None
             if reply is None:
                 wait = self.limits.retry_after(_address(request), sender)
-                if wait is None and find_receipt_code(text):
+                # The code as the action will read it: masks taken out, as the action does.
+                if wait is None and find_receipt_code(without_masks(mask(text))):
                     wait = self.lookups.retry_after(_address(request))
                 if wait is not None:
                     return _too_many(wait)

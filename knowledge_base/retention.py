@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Column, Engine, Float, MetaData, String, Table, delete, func, inspect, select
 from sqlalchemy.orm import Session
 
-from knowledge_base.models import AnswerFeedback, ServiceHeartbeat, Turn
+from knowledge_base.models import AnswerFeedback, ServiceHeartbeat, SignIn, Turn
 
 _events = Table(
     "events",  # Rasa 3.6's SQLTrackerStore.SQLEvent; only the columns used here
@@ -32,6 +32,12 @@ def purge_turns(session: Session, older_than: datetime) -> int:
     """Turn records, and the heartbeats kept for the same reports."""
     session.execute(delete(ServiceHeartbeat).where(ServiceHeartbeat.at < older_than))
     result = session.execute(delete(Turn).where(Turn.at < older_than))
+    return result.rowcount or 0
+
+
+def purge_sign_ins(session: Session, older_than: datetime) -> int:
+    """The audit of back-office sign-ins (names and addresses of civil servants)."""
+    result = session.execute(delete(SignIn).where(SignIn.at < older_than))
     return result.rowcount or 0
 
 

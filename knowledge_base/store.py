@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from enum import Enum
+from functools import lru_cache
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -95,6 +96,9 @@ def upsert(
     else:
         row = _loaded(session, item.code)
         if stored != digest:
+            if curated and item.source not in CURATED_SOURCES:
+                # An import overwriting a hand-kept record: it can be gone back to.
+                keep_version(session, row, "import")
             kept_keywords = list(row.keywords or [])
             _fill(row, item)
             if curated and not item.keywords:
@@ -115,6 +119,18 @@ def _loaded(session: Session, code: str) -> models.Procedure:
     return session.scalars(
         select(models.Procedure).where(models.Procedure.code == code).options(*_LOAD_ALL)
     ).one()
+
+
+def keep_version(session: Session, row: models.Procedure, replaced_by: str) -> None:
+    """Keep the record as it is now, before it is replaced (back-office versions)."""
+    session.add(
+        models.ProcedureVersion(
+            procedure_code=row.code,
+            version=row.version,
+            snapshot=json.loads(to_schema(row).model_dump_json()),
+            replaced_by=replaced_by,
+        )
+    )
 
 
 def add_provincial_code(session: Session, row: models.Procedure, code: str) -> bool:
@@ -265,6 +281,7 @@ _LEVEL_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=16_384)
 def variant_key(name: str) -> str:
     """A name without its level (cấp xã, cấp tỉnh…), folded: the key variants share."""
     folded = _LEVEL_WORDS.sub(" ", fold_diacritics(name.lower()))

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, Engine, Float, MetaData, String, Table, Text, inspect, select
 
+from vntext.receipt_codes import RECEIPT_CODE
+
 _events = Table(
     "events",  # Rasa 3.6's SQLTrackerStore.SQLEvent; only the columns read here
     MetaData(),
@@ -41,6 +43,7 @@ def transcript(tracker_store: Engine, sender_id: str, limit: int = 500) -> list[
     with tracker_store.connect() as connection:
         for type_name, timestamp, data in connection.execute(query):
             text = (json.loads(data or "{}").get("text") or "").strip()
+            text = RECEIPT_CODE.sub("[mã hồ sơ]", text)  # a dossier stays its owner's
             if text:
                 speaker = "citizen" if type_name == "user" else "assistant"
                 lines.append(Line(datetime.fromtimestamp(timestamp or 0, UTC), speaker, text))

@@ -40,6 +40,16 @@ def questions_in(outcomes: Counter[str]) -> int:
     return sum(outcomes[o] for o in QUESTION_OUTCOMES)
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def valid_range(start: date, end: date, longest_days: int | None = None) -> bool:
+    """Dates a report can be asked for: in order, this century, not too long a span."""
+    if not EARLIEST <= start <= end <= LATEST:
+        return False
+    return longest_days is None or (end - start).days <= longest_days
+
+
 def period(start: date, end: date) -> tuple[datetime, datetime]:
     """The instants from the start of ``start`` to the end of ``end``, in Vietnam."""
     return (

@@ -22,7 +22,12 @@ from actions.deployment import DeploymentProfile, load_profile
 from actions.dossier_status import DossierStatusProvider, LookupLimit, load_provider
 from knowledge_base.db import make_engine, session_factory, upgrade_database
 from knowledge_base.embedding.encoder import EmbeddingConfig, Encoder
-from knowledge_base.retention import purge_conversations, purge_feedback, purge_turns
+from knowledge_base.retention import (
+    purge_conversations,
+    purge_feedback,
+    purge_sign_ins,
+    purge_turns,
+)
 from knowledge_base.retrieval.hybrid import SearchConfig
 from knowledge_base.retrieval.service import SearchService
 from knowledge_base.store import StoreCatalogue
@@ -55,6 +60,7 @@ class Services:
     sessions: sessionmaker[Session]
     search: SearchService
     _reindex_wanted: bool = field(default=False, init=False, repr=False)
+    _reindex_running: bool = field(default=False, init=False, repr=False)
     _reindex_thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
     @cached_property
@@ -103,6 +109,7 @@ class Services:
         with self.sessions.begin() as session:
             feedback = purge_feedback(session, now - timedelta(settings.feedback_retention_days))
             turns = purge_turns(session, now - timedelta(settings.turn_retention_days))
+            purge_sign_ins(session, now - timedelta(settings.turn_retention_days))
         conversations = purge_conversations(
             self.tracker_store, now - timedelta(settings.conversation_retention_days)
         )
@@ -114,13 +121,15 @@ class Services:
         with _reindexing:
             self._reindex_wanted = True
             running = self._reindex_thread
-            if running is not None and running.is_alive():
-                return running
+            if running is not None and self._reindex_running:
+                return running  # it takes the wish before it stops (both under the lock)
+            self._reindex_running = True
 
             def run() -> None:
                 while True:
                     with _reindexing:
                         if not self._reindex_wanted:
+                            self._reindex_running = False
                             return
                         self._reindex_wanted = False
                     try:

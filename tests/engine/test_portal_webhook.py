@@ -284,3 +284,44 @@ def test_without_proxies_an_address_the_caller_claims_is_not_believed(
 ) -> None:
     addresses = ["203.0.113.1", "203.0.113.2", "203.0.113.3"]
     assert post_from(addresses, None, monkeypatch) == [200, 200, 429]
+
+
+def legacy_id(secret: str = SECRET) -> str:
+    """An id as the channel issued them before they carried their issue time."""
+    import base64
+    import hashlib
+    import hmac
+
+    conversation = "Zq3v8rT0aPcX2mLk9wYbN4sD"
+    digest = hmac.new(secret.encode(), f"portal:{conversation}".encode(), hashlib.sha256)
+    return f"{conversation}.{base64.urlsafe_b64encode(digest.digest()).decode().rstrip('=')}"
+
+
+def test_an_id_of_the_older_form_no_longer_chats_but_still_deletes() -> None:
+    agent = ScriptedAgent("Dạ.")
+
+    async def go() -> tuple[Any, Any, Any]:
+        async with channel_client(portal(), agent) as client:
+            chat = await client.post(URL, json=message("lệ phí?", sender=legacy_id()))
+            forget = await client.post(FORGET, json={"sender": legacy_id()})
+            forged = await client.post(FORGET, json={"sender": legacy_id("another key")})
+            return chat, forget, forged
+
+    chat, forget, forged = asyncio.run(go())
+    assert chat.status_code == 403 and agent.messages == []
+    assert forget.status_code == 200
+    assert forged.status_code == 403
+    assert agent.forgotten == ["portal:Zq3v8rT0aPcX2mLk9wYbN4sD"]
+
+
+def test_a_receipt_code_split_by_a_mask_still_counts_as_a_look_up() -> None:
+    channel = portal(dossier_lookups_per_address="1/hour")
+    agent = ScriptedAgent("Dạ.")
+    split = "hồ sơ 000.00.04.H51-250221-[email]0001 đến đâu rồi"  # the action reads it whole
+    responses = post(
+        agent,
+        message("hồ sơ 000.00.04.H51-250221-0002 đến đâu rồi"),
+        message(split, "m-2"),
+        channel=channel,
+    )
+    assert [r.status_code for r in responses] == [200, 429]

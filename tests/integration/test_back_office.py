@@ -371,3 +371,17 @@ def test_the_procedure_status_of_a_retired_procedure_is_shown(
         store.upsert(session, retired)
     page = signed_in(client, Role.OFFICER).get("/admin/procedures/9.900001").text
     assert "Đã ngừng áp dụng" in page
+
+
+def test_in_production_the_session_cookie_is_sent_only_over_https(back_office) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    production = dataclasses.replace(
+        back_office,
+        settings=back_office.settings.model_copy(update={"environment": "production"}),
+    )
+    # Behind the province's proxy, which ends HTTPS, the app itself is reached over http.
+    with TestClient(create_app(production), follow_redirects=False) as client:
+        response = client.get("/admin/login")
+    assert response.status_code == 200
+    assert "Secure" in response.headers["set-cookie"]

@@ -117,3 +117,24 @@ def test_the_report_command_writes_the_spreadsheet(deployment, tmp_path: Path, m
     assert result.exit_code == 0, result.output
     assert "50 câu hỏi" in result.output
     assert load_workbook(out)["Tổng hợp"]["A1"].value.endswith(str(YEAR))
+
+
+def test_a_question_written_as_a_formula_stays_text_in_the_spreadsheet(deployment) -> None:  # type: ignore[no-untyped-def]
+    from tthc.backoffice import yearly_report
+
+    with deployment.sessions() as session:
+        session.add(
+            Turn(
+                at=datetime(YEAR, 2, 2, 2, 0, tzinfo=UTC),
+                conversation_id="portal:formula-2",
+                channel="portal",
+                question="=1+1 cho hỏi",
+                outcome="not_found",
+            )
+        )
+        report = yearly_report.build(session, YEAR, "Bắc Ninh")
+        session.rollback()
+    book = load_workbook(io.BytesIO(yearly_report.to_xlsx(report)))
+    cells = [c for row in book["Chưa trả lời được"].iter_rows(min_row=2) for c in row[:1]]
+    formula = next(c for c in cells if str(c.value).startswith("=1+1"))
+    assert formula.data_type == "s"

@@ -90,3 +90,16 @@ def test_a_file_of_another_kind_is_refused_with_the_reason(editor: TestClient) -
 
 def test_an_empty_file_is_refused(editor: TestClient) -> None:
     assert upload(editor, "rong.jsonl", b"").status_code == 400
+
+
+def test_an_import_told_to_overwrite_a_hand_kept_record_keeps_a_version_to_go_back_to(
+    editor: TestClient,
+) -> None:
+    line = json.dumps(
+        new_procedure(MARRIAGE, "Đăng ký kết hôn (theo danh mục mới)"), ensure_ascii=False
+    )
+    response = upload(editor, "ghi-de.jsonl", line.encode(), overwrite_curated="true")
+    assert "Đã nhập xong" in finished(editor, response.headers["location"])
+    versions = editor.get(f"/admin/procedures/{MARRIAGE}/versions").text
+    assert "thay bởi import" in versions
+    assert "Khôi phục phiên bản" in versions

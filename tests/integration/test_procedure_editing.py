@@ -51,10 +51,13 @@ def with_fee(form: dict[str, str], fee: str) -> dict[str, str]:
     return {**form, "channels": "\n".join(rows)}
 
 
-def post_form(client: TestClient, form: dict[str, str], intent: str) -> Any:
+def post_form(client: TestClient, form: dict[str, str], intent: str, version: str = "") -> Any:
+    """The form as the edit page posts it, with the version that page was opened at."""
+    page = client.get(f"/admin/procedures/{MARRIAGE}/edit").text
     data = {
         **form,
-        "csrf_token": form_token(client, f"/admin/procedures/{MARRIAGE}/edit"),
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+        "version": version or re.search(r'name="version" value="(\d+)"', page).group(1),
         "intent": intent,
     }
     return client.post(f"/admin/procedures/{MARRIAGE}/edit", data=data)
@@ -148,3 +151,24 @@ def test_procedures_are_filtered_by_level_and_source(editor: TestClient) -> None
     assert "3.000346" in page and MARRIAGE not in page
     manual = editor.get("/admin/procedures", params={"source": "manual"}).text
     assert MARRIAGE in manual
+
+
+def test_a_save_over_a_newer_version_is_refused_and_keeps_the_editors_text(
+    editor: TestClient, deployment
+) -> None:  # type: ignore[no-untyped-def]
+    before = current_form(deployment)
+    stale = post_form(editor, with_fee(before, "Lệ phí 99.000 đồng"), "save", version="1")
+    assert stale.status_code == 409
+    assert "vừa được người khác lưu" in stale.text and "99.000 đồng" in stale.text
+    assert current_form(deployment) == before
+
+
+def test_an_unchanged_line_keeps_its_item_whole(deployment) -> None:  # type: ignore[no-untyped-def]
+    from tthc.backoffice.editing import from_form
+
+    with deployment.sessions() as session:
+        current = store.to_schema(store.get_procedure(session, MARRIAGE))
+    edited, problems = from_form(current, as_form(current))
+    assert not problems
+    assert edited.channels == current.channels and edited.documents == current.documents
+    assert edited.steps == current.steps

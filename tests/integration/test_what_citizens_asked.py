@@ -157,3 +157,9 @@ def test_a_label_can_add_the_citizens_phrase_to_the_word_lists(editor: TestClien
         r"<td>giấy xác nhận độc thân</td><td>Thủ tục cấp Giấy xác nhận tình trạng hôn nhân</td>",
         page,
     )
+
+
+@pytest.mark.parametrize("path", ["/admin/conversations", "/admin/unanswered"])
+def test_dates_out_of_any_report_are_a_bad_request(editor: TestClient, path: str) -> None:
+    assert editor.get(path, params={"start": "0001-01-01"}).status_code == 400
+    assert editor.get(path, params={"start": "2026-05-02", "end": "2026-05-01"}).status_code == 400

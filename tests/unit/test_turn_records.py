@@ -100,3 +100,17 @@ def test_personal_data_in_the_question_is_masked_again() -> None:
 def test_deleting_a_conversation_is_not_a_turn() -> None:
     result = {"events": [], "responses": [{"custom": {"forgotten": True}}]}
     assert describe_turn(call("action_forget_conversation", "", "forget"), result, NOW) is None
+
+
+def test_a_receipt_code_is_not_kept_in_the_record() -> None:
+    turn = describe_turn(
+        call(
+            "action_dossier_status",
+            "hồ sơ 000.00.04.H51-250221-0001 đến đâu rồi",
+            "ask_dossier_status",
+        ),
+        {"events": [], "responses": [{"text": "Hồ sơ đang được xử lý."}]},
+        NOW,
+    )
+    assert turn.question == "hồ sơ [mã hồ sơ] đến đâu rồi"
+    assert turn.outcome == "dossier"

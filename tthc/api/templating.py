@@ -41,14 +41,17 @@ def percent(share: float | None) -> str:
 templates.env.filters.update(in_groups=in_groups, vietnam_time=vietnam_time, percent=percent)
 
 
-def set_session_cookie(request: Request, response: HTMLResponse, value: str, max_age: int) -> None:
+def set_session_cookie(
+    request: Request, response: HTMLResponse, value: str, max_age: int, production: bool
+) -> None:
+    """``Secure`` over HTTPS, and always in production, where HTTPS ends at the proxy."""
     response.set_cookie(
         COOKIE,
         value,
         max_age=max_age,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=production or request.url.scheme == "https",
         path="/",
     )
 
@@ -83,5 +86,11 @@ def admin_page(
         headers=headers,
     )
     if new_cookie is not None:
-        set_session_cookie(request, response, new_cookie, cookies.max_age_seconds)
+        set_session_cookie(
+            request,
+            response,
+            new_cookie,
+            cookies.max_age_seconds,
+            services.settings.environment == "production",
+        )
     return response

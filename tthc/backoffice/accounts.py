@@ -8,6 +8,7 @@ and every attempt, kept or refused, is written to ``sign_ins`` for the audit.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import StrEnum
@@ -119,6 +120,9 @@ class SignInThrottle:
     def __init__(self, per_account: str = "5/15 minutes", per_address: str = "20/15 minutes"):
         self._items = {"account": parse(per_account), "address": parse(per_address)}
         self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        # Checked, verified and counted as one step: parallel guesses cannot all pass the
+        # check before the first failure is counted (argon2 takes tens of milliseconds).
+        self.lock = threading.Lock()
 
     def retry_after(self, username: str, address: str) -> int | None:
         for scope, key in (("account", username), ("address", address)):
@@ -139,6 +143,23 @@ def sign_in(
     """The account, if the password is right and it may sign in; else why not. Every
     attempt is recorded."""
     username = username.strip().lower()[:64]
+    with throttle.lock:
+        outcome = _checked(session, username, password, address, throttle)
+    session.add(
+        SignIn(
+            username=username,
+            succeeded=isinstance(outcome, User),
+            reason=None if isinstance(outcome, User) else outcome.reason,
+            address=address[:64],
+        )
+    )
+    session.commit()
+    return outcome
+
+
+def _checked(
+    session: Session, username: str, password: str, address: str, throttle: SignInThrottle
+) -> User | Refused:
     wait = throttle.retry_after(username, address)
     if wait is not None:
         outcome: User | Refused = Refused("throttled", wait)
@@ -156,13 +177,4 @@ def sign_in(
             outcome = user
         if isinstance(outcome, Refused):
             throttle.failed(username, address)
-    session.add(
-        SignIn(
-            username=username,
-            succeeded=isinstance(outcome, User),
-            reason=None if isinstance(outcome, User) else outcome.reason,
-            address=address[:64],
-        )
-    )
-    session.commit()
     return outcome

@@ -10,9 +10,10 @@ at once; the search index is rebuilt after it, in the background.
 from __future__ import annotations
 
 import difflib
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ TEXT_FIELDS = (
     "implementing_agency", "submission_address", "applicants", "conditions", "result",
     "related_procedures", "portal_url",
 )  # fmt: skip
+T = TypeVar("T")
 FACET_LABELS = {
     Facet.general: "Giới thiệu chung",
     Facet.documents: "Hồ sơ",
@@ -65,22 +67,46 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _row(*cells: str | None) -> str:
+    return " | ".join(" ".join((c or "").split()) for c in cells).rstrip(" |")
+
+
+def _document_row(d: schemas.DossierDocument) -> str:
+    return _row(d.name, d.template, d.copies, d.group)
+
+
+def _channel_row(c: schemas.SubmissionChannel) -> str:
+    return _row(c.channel, c.processing_time, c.fee, c.description)
+
+
+def _step_row(step: str) -> str:
+    return " ".join(step.split())
+
+
 def as_form(p: schemas.ProcedureOut | schemas.ProcedureIn) -> dict[str, str]:
     """The record as the editing form shows it: a field each, lists one item a line."""
-
-    def row(*cells: str | None) -> str:
-        return " | ".join(" ".join((c or "").split()) for c in cells).rstrip(" |")
-
     form = {name: getattr(p, name) or "" for name in TEXT_FIELDS}
     form["levels"] = ", ".join(p.levels)
     form["keywords"] = ", ".join(p.keywords)
-    form["steps"] = "\n".join(" ".join(s.split()) for s in p.steps)
-    form["documents"] = "\n".join(row(d.name, d.template, d.copies, d.group) for d in p.documents)
-    form["channels"] = "\n".join(
-        row(c.channel, c.processing_time, c.fee, c.description) for c in p.channels
-    )
-    form["legal_bases"] = "\n".join(row(b.number, b.title) for b in p.legal_bases)
+    form["steps"] = "\n".join(_step_row(s) for s in p.steps)
+    form["documents"] = "\n".join(_document_row(d) for d in p.documents)
+    form["channels"] = "\n".join(_channel_row(c) for c in p.channels)
+    form["legal_bases"] = "\n".join(_row(b.number, b.title) for b in p.legal_bases)
     return form
+
+
+def _kept_or_read(
+    text: str, originals: list[T], shown: Callable[[T], str]
+) -> list[tuple[int, str, T | None]]:
+    """Each line of a list field with the original item it still shows unchanged, if any:
+    an unchanged line keeps its item whole (line breaks, structured fees, recovered units)."""
+    by_line: dict[str, list[T]] = {}
+    for item in originals:
+        by_line.setdefault(shown(item), []).append(item)
+    return [
+        (number, line, by_line[line].pop(0) if by_line.get(line) else None)
+        for number, line in enumerate(_lines(text), start=1)
+    ]
 
 
 def from_form(
@@ -92,34 +118,37 @@ def from_form(
     if not values["name"]:
         problems.add("name", "Tên thủ tục không được để trống.")
     documents = []
-    for number, line in enumerate(_lines(form.get("documents", "")), start=1):
+    for number, line, kept in _kept_or_read(
+        form.get("documents", ""), current.documents, _document_row
+    ):
         name, template, copies, group = _parts(line, 4)[:4]
-        if not name:
+        if kept is None and not name:
             problems.add("documents", f"Dòng {number}: thiếu tên giấy tờ.")
             continue
         documents.append(
-            schemas.DossierDocument(name=name, template=template, copies=copies, group=group)
+            kept
+            or schemas.DossierDocument(name=name, template=template, copies=copies, group=group)
         )
-    before = {c.channel: c for c in current.channels}
     channels = []
-    for number, line in enumerate(_lines(form.get("channels", "")), start=1):
+    for number, line, kept in _kept_or_read(
+        form.get("channels", ""), current.channels, _channel_row
+    ):
+        if kept is not None:
+            channels.append(kept)
+            continue
         name, time_text, fee_text, description = _parts(line, 4)[:4]
         if not name:
             problems.add("channels", f"Dòng {number}: thiếu cách thức (Trực tiếp, Trực tuyến…).")
             continue
-        old = before.get(name)
-        same_time = old is not None and old.processing_time == time_text
         channels.append(
             schemas.SubmissionChannel(
-                channel=name,
-                processing_time=time_text,
-                # A time kept as it was keeps the unit the import recovered for it.
-                processing_days=old.processing_days if same_time else None,
-                time_unit=old.time_unit if same_time else None,
-                fee=fee_text,
-                description=description,
+                channel=name, processing_time=time_text, fee=fee_text, description=description
             )
         )
+    steps = [
+        kept or line
+        for _, line, kept in _kept_or_read(form.get("steps", ""), current.steps, _step_row)
+    ]
     legal_bases = []
     for number, line in enumerate(_lines(form.get("legal_bases", "")), start=1):
         cells = _parts(line, 2)
@@ -136,7 +165,7 @@ def from_form(
         name=values["name"] or current.name,
         levels=[v.strip() for v in (form.get("levels") or "").split(",") if v.strip()],
         keywords=[v.strip() for v in (form.get("keywords") or "").split(",") if v.strip()],
-        steps=_lines(form.get("steps", "")),
+        steps=steps,
         documents=documents,
         channels=channels,
         legal_bases=legal_bases,
@@ -170,16 +199,8 @@ def _keep_version(session: Session, code: str, username: str) -> schemas.Procedu
     row = store.get_procedure(session, code)
     if row is None:
         raise LookupError(code)
-    current = store.to_schema(row)
-    session.add(
-        ProcedureVersion(
-            procedure_code=current.code,
-            version=current.version,
-            snapshot=json.loads(current.model_dump_json()),
-            replaced_by=username,
-        )
-    )
-    return current
+    store.keep_version(session, row, username)
+    return store.to_schema(row)
 
 
 def save(
@@ -198,7 +219,12 @@ def rollback(session: Session, code: str, version_id: int, username: str) -> lis
     if kept is None or kept.procedure_code != code:
         raise LookupError(version_id)
     snapshot = {k: v for k, v in kept.snapshot.items() if k not in ("updated_at", "version")}
-    restored = schemas.ProcedureIn.model_validate({**snapshot, "source": "manual"})
+    current = store.get_procedure(session, code)
+    # The content goes back; whether the procedure applies stays as it is now.
+    status = current.status if current is not None else snapshot.get("status")
+    restored = schemas.ProcedureIn.model_validate(
+        {**snapshot, "status": status, "source": "manual"}
+    )
     return save(session, restored, username, action=f"rollback to v{kept.version}")
 
 

@@ -25,6 +25,9 @@ FONT_CANDIDATES = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 class NoFont(RuntimeError):
     """No font with Vietnamese letters to write the PDF with."""
 
@@ -129,6 +132,11 @@ def to_xlsx(report: YearlyReport) -> bytes:
         for row in ws.iter_rows():
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for ws in book.worksheets:  # citizens' words are text, never a formula to run
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

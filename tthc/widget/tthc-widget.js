@@ -114,12 +114,25 @@
       var saved = JSON.parse(localStorage.getItem(storageKey) || "null");
       if (saved && Array.isArray(saved.entries)) {
         if (!Array.isArray(saved.outbox)) saved.outbox = [];
-        // An id this channel never issued (an older widget made its own) is asked anew.
-        if (typeof saved.sender !== "string" || !ISSUED_ID.test(saved.sender)) saved.sender = null;
+        if (!Array.isArray(saved.earlier)) saved.earlier = [];
+        // An id of an older form is asked anew; it is kept so that "Xóa cuộc trò chuyện"
+        // deletes that conversation too.
+        if (typeof saved.sender !== "string" || !ISSUED_ID.test(saved.sender)) {
+          retire(saved, saved.sender);
+        }
         return saved;
       }
     } catch (e) { /* a broken entry starts a new conversation */ }
-    return { sender: null, entries: [], open: false, outbox: [] };
+    return { sender: null, entries: [], open: false, outbox: [], earlier: [] };
+  }
+
+  // The ids this browser's conversation had before its current one (expired, or of an
+  // older form): deleted with it on request.
+  function retire(target, sender) {
+    if (typeof sender === "string" && sender && target.earlier.indexOf(sender) < 0) {
+      target.earlier = target.earlier.concat([sender]).slice(-10);
+    }
+    target.sender = null;
   }
 
   var state = load();
@@ -587,7 +600,7 @@
               if (code === 403 && body.code === "unknown_conversation" && !pending.reissued) {
                 // The deployment no longer knows this id (its key changed): a new one, once.
                 pending.reissued = true;
-                state.sender = null;
+                retire(state, state.sender);
                 save();
                 deliver(attempt);
                 return;
@@ -702,7 +715,7 @@
     if (inFlight) inFlight.abort();
     inFlight = null;
     sending = false;
-    state = { sender: null, entries: [], open: true, outbox: [] };
+    state = { sender: null, entries: [], open: true, outbox: [], earlier: [] };
     save();
     if (chat.ready) setStatus("");
     else showWaiting();
@@ -712,21 +725,32 @@
   }
 
   restart.addEventListener("click", startOver);
+  function forgetOne(sender) {
+    return fetch(forgetting, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender }),
+    }).then(function (response) {
+      // 403: an id the server never issued (an older widget's own) holds nothing to delete.
+      if (!response.ok && response.status !== 403) throw new Error("HTTP " + response.status);
+    });
+  }
+
   forgetButton.addEventListener("click", function () {
-    // The transcript is cleared only once the server says the conversation is deleted.
-    if (!state.sender) {
+    // The transcript is cleared only once the server says every conversation it had under
+    // this browser's ids is deleted.
+    var senders = (state.earlier || []).concat(state.sender ? [state.sender] : []);
+    if (!senders.length) {
       startOver();
       setStatus(TEXT.forgotten, "ok");
       return;
     }
     forgetButton.disabled = true;
-    fetch(forgetting, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender }),
-    })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
+    senders
+      .reduce(function (done, sender) {
+        return done.then(function () { return forgetOne(sender); });
+      }, Promise.resolve())
+      .then(function () {
         startOver();
         setStatus(TEXT.forgotten, "ok");
       })

@@ -89,8 +89,13 @@ async def run_action(
     if result is None:
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
     answer = result.model_dump()
+    try:
+        turn = describe_turn(action_call, answer)
+    except Exception:  # the answer goes out whatever the record
+        logger.exception("The turn of %s could not be described", action_call.get("next_action"))
+        turn = None
     # Recorded once Rasa has the answer, so the citizen never waits for the write.
-    background.add_task(record_turn, services.sessions, describe_turn(action_call, answer))
+    background.add_task(record_turn, services.sessions, turn)
     return JSONResponse(answer)
 
 

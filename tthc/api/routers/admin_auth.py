@@ -64,7 +64,10 @@ def login(
         return admin_page(request, services, "admin/login.html", context, status_code=401)
     _, cookie = services.admin_cookies.new(outcome.id)  # a new form token once signed in
     response = RedirectResponse(_after_sign_in(next), status_code=303)
-    set_session_cookie(request, response, cookie, services.admin_cookies.max_age_seconds)
+    production = services.settings.environment == "production"
+    set_session_cookie(
+        request, response, cookie, services.admin_cookies.max_age_seconds, production
+    )
     return response
 
 

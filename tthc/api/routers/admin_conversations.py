@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
@@ -16,7 +16,7 @@ from knowledge_base import store
 from knowledge_base.models import EvaluationRun, QuestionLabel, Turn
 from knowledge_base.retrieval.index import IndexMissing
 from knowledge_base.transcripts import transcript
-from tthc.analytics import OUTCOME_LABELS, VIETNAM, period
+from tthc.analytics import OUTCOME_LABELS, VIETNAM, period, valid_range
 from tthc.api.deps import ConversationsUser, EditorUser, FormToken, ServicesDep, SessionDep
 from tthc.api.templating import admin_page
 from tthc.backoffice import labelling, word_lists
@@ -31,7 +31,10 @@ DEFAULT_DAYS = 30
 def _range(start: date | None, end: date | None) -> tuple[date, date]:
     """The dates asked for; by default the last 30 days, in Vietnam."""
     end = end or datetime.now(VIETNAM).date()
-    return start or end - timedelta(days=DEFAULT_DAYS - 1), end
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if not valid_range(start, end):
+        raise HTTPException(400, "Khoảng thời gian không hợp lệ.")
+    return start, end
 
 
 @router.get("/conversations", response_class=HTMLResponse)
@@ -121,7 +124,7 @@ def label_questions(
     _form_token: FormToken,
     services: ServicesDep,
     session: SessionDep,
-    question: Annotated[list[str], Form(max_length=200)],
+    question: Annotated[list[str], Form(max_length=5000)],
     procedure_code: Annotated[str, Form(max_length=64)] = "",
     out_of_scope: Annotated[bool, Form()] = False,
     phrase: Annotated[str, Form(max_length=100)] = "",
@@ -135,11 +138,12 @@ def label_questions(
                 f"/admin/unanswered?error=unknown_code&code={quote(procedure_code[:64])}", 303
             )
         code = row.code
-    labelling.label(session, [q[:2000] for q in question], code, user.username)
-    if code is not None and phrase.strip():
-        # The citizens' phrase becomes an everyday synonym of the procedure's name.
+    teach = code is not None and bool(phrase.strip())
+    if teach:
+        # The citizens' phrase becomes an everyday synonym of the procedure's name; checked
+        # first, so that a phrase refused leaves the questions to label again with it mended.
         try:
-            entry = word_lists.add(session, "synonyms", phrase, row.name, user.username)
+            entry = word_lists.add(session, "synonyms", phrase, row.name[:200], user.username)
         except word_lists.WordListError as error:
             session.rollback()
             reason = quote(str(error))
@@ -147,8 +151,9 @@ def label_questions(
         audit(
             session, user.username, "word list add", "synonyms", f"{entry.phrase} → {entry.meaning}"
         )
+    labelling.label(session, [q[:2000] for q in question], code, user.username)
     session.commit()
-    if code is not None and phrase.strip():
+    if teach:
         services.search.refresh_lexicon()
     return RedirectResponse(back if back.startswith("/admin/") else "/admin/unanswered", 303)
 

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tthc.analytics import OUTCOME_LABELS, VIETNAM, figures
+from tthc.analytics import OUTCOME_LABELS, VIETNAM, figures, valid_range
 from tthc.api.deps import DashboardUser, ReportsUser, ServicesDep, SessionDep
 from tthc.api.templating import admin_page
 from tthc.backoffice import charts, yearly_report
@@ -32,7 +32,7 @@ def dashboard(
 ) -> HTMLResponse:
     end = end or datetime.now(VIETNAM).date()
     start = start or end - timedelta(days=29)
-    if start > end or (end - start).days > 366:
+    if not valid_range(start, end, longest_days=366):
         raise HTTPException(400, "Khoảng thời gian không hợp lệ (tối đa một năm).")
     shown = figures(session, start, end)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -44,14 +45,15 @@ async def upload(
         problem = "Tệp rỗng."
     if problem is None:
         try:
-            job_id = imports.start(
+            job_id = await run_in_threadpool(
+                imports.start,
                 services.sessions,
                 services.settings.data_dir / "uploads",
                 file.filename or "upload",
                 content,
                 user.username,
                 overwrite_curated,
-                after=services.reindex_in_background,
+                services.reindex_in_background,
             )
         except ImportFormatError as error:
             problem = str(error)

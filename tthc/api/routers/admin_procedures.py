@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import or_, select
 
@@ -20,6 +21,10 @@ from tthc.backoffice import editing
 router = APIRouter(prefix="/admin", tags=["back-office"], include_in_schema=False)
 
 PAGE = 100
+STALE = (
+    "Thủ tục vừa được người khác lưu sau khi anh/chị mở trang này. Nội dung anh/chị sửa "
+    "vẫn còn bên dưới: vui lòng mở lại trang sửa ở thẻ khác, đối chiếu rồi lưu lại."
+)
 FORM_FIELDS = (
     *editing.TEXT_FIELDS,
     "levels",
@@ -104,7 +109,11 @@ async def edit(
     received = await request.form()
     form = {name: str(received.get(name) or "")[:100_000] for name in FORM_FIELDS}
     current = _current(session, code)
-    edited, problems = editing.from_form(current, form)
+    if str(received.get("version")) != str(current.version):
+        # Someone saved this record since the form was opened: never overwrite that unseen.
+        context = {"p": current, "form": form, "preview": None, "problems": {"version": [STALE]}}
+        return admin_page(request, services, "admin/edit.html", context, user=user, status_code=409)
+    edited, problems = await run_in_threadpool(editing.from_form, current, form)
     if problems or received.get("intent") != "save":
         context = {
             "p": current,
@@ -112,14 +121,16 @@ async def edit(
             "problems": problems.by_field,
             "preview": None
             if problems
-            else editing.preview(edited, services.profile, today_in_vietnam()),
+            else await run_in_threadpool(
+                editing.preview, edited, services.profile, today_in_vietnam()
+            ),
         }
         status = 400 if problems else 200
         return admin_page(
             request, services, "admin/edit.html", context, user=user, status_code=status
         )
-    changed = editing.save(session, edited, user.username)
-    session.commit()
+    changed = await run_in_threadpool(editing.save, session, edited, user.username)
+    await run_in_threadpool(session.commit)
     if changed:
         services.reindex_in_background()
     return RedirectResponse(f"/admin/procedures/{current.code}?saved={len(changed)}", 303)

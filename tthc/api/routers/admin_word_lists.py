@@ -78,7 +78,10 @@ def remove_entry(
     services: ServicesDep,
     session: SessionDep,
 ) -> Response:
-    entry = word_lists.remove(session, entry_id, user.username)
+    try:
+        entry = word_lists.remove(session, entry_id, user.username)
+    except word_lists.WordListError:  # removed already (a second click)
+        return RedirectResponse("/admin/word-lists", 303)
     return _kept(session, services, user.username, "word list remove", entry)
 
 

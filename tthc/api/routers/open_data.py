@@ -34,6 +34,11 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
+def _as_text(cells: list[str]) -> list[str]:
+    """A cell a spreadsheet would run as a formula is quoted as text (OWASP CSV injection)."""
+    return [f"'{c}" if c.startswith(("=", "+", "-", "@")) else c for c in cells]
+
+
 def _about(settings: SettingsDep, updated_at: datetime | None) -> dict[str, Any]:
     return {
         "licence": settings.open_data_licence,
@@ -69,21 +74,23 @@ def procedures_csv(session: SessionDep, settings: SettingsDep) -> Response:
     writer.writerow(CSV_COLUMNS)
     for p in procedures:
         writer.writerow(
-            [
-                p.code,
-                "; ".join(p.provincial_codes),
-                p.name,
-                "; ".join(p.levels),
-                p.field or "",
-                p.implementing_agency or "",
-                "; ".join(c.channel for c in p.channels),
-                "; ".join(f"{c.channel}: {c.processing_time or ''}" for c in p.channels),
-                "; ".join(f"{c.channel}: {c.fee or ''}" for c in p.channels),
-                "; ".join(b.number or b.title for b in p.legal_bases),
-                p.portal_url or "",
-                p.status.value,
-                p.updated_at.isoformat(),
-            ]
+            _as_text(
+                [
+                    p.code,
+                    "; ".join(p.provincial_codes),
+                    p.name,
+                    "; ".join(p.levels),
+                    p.field or "",
+                    p.implementing_agency or "",
+                    "; ".join(c.channel for c in p.channels),
+                    "; ".join(f"{c.channel}: {c.processing_time or ''}" for c in p.channels),
+                    "; ".join(f"{c.channel}: {c.fee or ''}" for c in p.channels),
+                    "; ".join(b.number or b.title for b in p.legal_bases),
+                    p.portal_url or "",
+                    p.status.value,
+                    p.updated_at.isoformat(),
+                ]
+            )
         )
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet programs read Vietnamese right
