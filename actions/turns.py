@@ -19,9 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge_base.models import Turn
 from vntext.personal_data import mask
-from vntext.receipt_codes import RECEIPT_CODE
-
-RECEIPT_MASK = "[mã hồ sơ]"
+from vntext.receipt_codes import without_receipt_codes
 
 NOT_TURNS = {"action_forget_conversation"}  # a deletion is not a question
 OUTCOME_OF_ACTION = {
@@ -96,7 +94,7 @@ def describe_turn(
         channel=str(channel)[:16],
         # Channels mask before Rasa; masked again here, whoever called.
         # A receipt code leads to a person's dossier: the look-up used it, the record does not.
-        question=RECEIPT_CODE.sub(RECEIPT_MASK, mask(str(latest.get("text") or ""))).strip()[:2000],
+        question=without_receipt_codes(mask(str(latest.get("text") or ""))).strip()[:2000],
         intent=intent,
         facet=facet,
         procedure_code=procedure_code,

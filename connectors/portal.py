@@ -69,8 +69,10 @@ class ConversationIds:
         self.max_age_seconds = max_age_seconds
         self._clock = clock
 
-    def _signature(self, conversation: str, issued: str) -> str:
-        signed = f"portal:{conversation}:{issued}".encode()
+    def _signature(self, *parts: str) -> str:
+        """HMAC of ``portal:<parts>``; ids issued before they carried their time signed the
+        conversation alone."""
+        signed = ":".join(("portal", *parts)).encode()
         digest = hmac.new(self._key, signed, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
@@ -84,8 +86,7 @@ class ConversationIds:
         an id issued before ids carried their time is recognised too."""
         if expired_too and isinstance(token, str) and (old := self.LEGACY.fullmatch(token)):
             conversation, signature = old.groups()
-            digest = hmac.new(self._key, f"portal:{conversation}".encode(), hashlib.sha256)
-            legacy = base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+            legacy = self._signature(conversation)
             return conversation if hmac.compare_digest(signature, legacy) else None
         match = self.ISSUED.fullmatch(token) if isinstance(token, str) else None
         if match is None:
@@ -301,14 +302,16 @@ class PortalInput(InputChannel):
             replayed = reply is not None
             if reply is None:
                 wait = self.limits.retry_after(_address(request), sender)
-                # The code as the action will read it: masks taken out, as the action does.
-                if wait is None and find_receipt_code(without_masks(mask(text))):
+                # Nothing downstream (trackers, logs, actions) sees the raw text; a receipt
+                # code is found as the action will read it, masks taken out.
+                masked = mask(text)
+                if wait is None and find_receipt_code(without_masks(masked)):
                     wait = self.lookups.retry_after(_address(request))
                 if wait is not None:
                     return _too_many(wait)
                 reply = self.replies[key] = Reply()
                 message = UserMessage(
-                    mask(text),  # nothing downstream (trackers, logs, actions) sees the raw text
+                    masked,
                     ReplyOutput(reply),
                     f"portal:{sender}",
                     input_channel=self.name(),

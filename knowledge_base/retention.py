@@ -10,17 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Engine, Float, MetaData, String, Table, delete, func, inspect, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.models import AnswerFeedback, ServiceHeartbeat, SignIn, Turn
-
-_events = Table(
-    "events",  # Rasa 3.6's SQLTrackerStore.SQLEvent; only the columns used here
-    MetaData(),
-    Column("sender_id", String(255)),
-    Column("timestamp", Float),
-)
+from knowledge_base.tracker_events import events, kept_any
 
 
 def purge_feedback(session: Session, older_than: datetime) -> int:
@@ -43,17 +37,17 @@ def purge_sign_ins(session: Session, older_than: datetime) -> int:
 
 def purge_conversations(tracker_store: Engine, older_than: datetime) -> int:
     """Delete every conversation whose last event is before ``older_than``; how many."""
-    if not inspect(tracker_store).has_table("events"):
+    if not kept_any(tracker_store):
         return 0  # Rasa has not kept any conversation yet
-    last_event = func.max(_events.c.timestamp)
+    last_event = func.max(events.c.timestamp)
     stale = (
-        select(_events.c.sender_id)
-        .group_by(_events.c.sender_id)
+        select(events.c.sender_id)
+        .group_by(events.c.sender_id)
         .having(last_event < older_than.timestamp())
     )
     with tracker_store.begin() as connection:
         senders = list(connection.scalars(stale))
         for start in range(0, len(senders), 500):
             batch = senders[start : start + 500]
-            connection.execute(delete(_events).where(_events.c.sender_id.in_(batch)))
+            connection.execute(delete(events).where(events.c.sender_id.in_(batch)))
     return len(senders)

@@ -23,6 +23,7 @@ from vntext.normalization import fold_diacritics
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 QUESTION_OUTCOMES = {"answered", "clarified", "not_found", "handed_off", "dossier"}
 UNANSWERED = {"not_found", "handed_off"}
+CHANNEL_LABELS = {"portal": "Cổng dịch vụ công", "zalo": "Zalo", "rest": "Tích hợp (REST)"}
 OUTCOME_LABELS = {
     "answered": "Đã trả lời",
     "clarified": "Hỏi lại để chọn thủ tục",
@@ -35,19 +36,17 @@ OUTCOME_LABELS = {
 }
 
 
+def question_key(question: str) -> str:
+    """One question however it was typed: folded, lower case, single spaces."""
+    return " ".join(fold_diacritics(question.lower()).split())
+
+
 def questions_in(outcomes: Counter[str]) -> int:
     """The questions among counted outcomes (greetings and ratings are not questions)."""
     return sum(outcomes[o] for o in QUESTION_OUTCOMES)
 
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
-
-
-def valid_range(start: date, end: date, longest_days: int | None = None) -> bool:
-    """Dates a report can be asked for: in order, this century, not too long a span."""
-    if not EARLIEST <= start <= end <= LATEST:
-        return False
-    return longest_days is None or (end - start).days <= longest_days
 
 
 def period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -58,10 +57,13 @@ def period(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def in_vietnam(at: datetime) -> datetime:
+    """A stored instant on Vietnam's clock (SQLite gives it back naive, in UTC)."""
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(VIETNAM)
+
+
 def local_day(at: datetime) -> date:
-    if at.tzinfo is None:  # SQLite gives back naive UTC
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(VIETNAM).date()
+    return in_vietnam(at).date()
 
 
 def percentile(values: list[int], share: float) -> int | None:
@@ -113,7 +115,7 @@ def availability(
     )
     if not beats:
         return None, None
-    first = beats[0][0] if beats[0][0].tzinfo else beats[0][0].replace(tzinfo=timezone.utc)
+    first = in_vietnam(beats[0][0])
     end = min(until, datetime.now(timezone.utc))
     expected = max(1, round((end - first).total_seconds() / every))
     answering = sum(1 for _, engine in beats if engine in ("ok", "not-run"))
@@ -151,7 +153,7 @@ def figures(session: Session, start: date, end: date, top: int = 10) -> Figures:
         if outcome == "answered" and code:
             procedures[code] += 1
         if outcome in UNANSWERED:
-            key = " ".join(fold_diacritics(question.lower()).split())
+            key = question_key(question)
             unanswered[key] += 1
             shown.setdefault(key, question)
     result.per_day = dict(per_day)

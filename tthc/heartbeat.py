@@ -4,17 +4,15 @@ be answered (a minute with no note is a minute the assistant was down)."""
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import TYPE_CHECKING
 
 from knowledge_base.models import ServiceHeartbeat
+from tthc.periodic import repeat
 from tthc.services import Services
 
 if TYPE_CHECKING:
     from tthc.rasa_server import Supervisor
-
-logger = logging.getLogger(__name__)
 
 EVERY_SECONDS = 60.0
 
@@ -29,16 +27,4 @@ def start_heartbeat(
     services: Services, supervisor: Supervisor | None, every: float = EVERY_SECONDS
 ) -> threading.Event:
     """Note the service's state now and every ``every`` seconds; set the event to stop."""
-    stop = threading.Event()
-
-    def run() -> None:
-        while True:
-            try:
-                beat(services, supervisor)
-            except Exception:  # the next minute tries again; serving goes on
-                logger.exception("Could not note the service's heartbeat")
-            if stop.wait(every):
-                return
-
-    threading.Thread(target=run, name="heartbeat", daemon=True).start()
-    return stop
+    return repeat(lambda: beat(services, supervisor), every, "heartbeat")

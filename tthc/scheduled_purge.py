@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from tthc.periodic import repeat
 from tthc.services import Services
 
 logger = logging.getLogger(__name__)
@@ -12,25 +13,16 @@ logger = logging.getLogger(__name__)
 EVERY_SECONDS = 24 * 3600
 
 
+def purge(services: Services) -> None:
+    purged = services.purge_expired()
+    logger.info(
+        "Retention: deleted %d conversations, %d ratings and %d turn records past their period",
+        purged.conversations,
+        purged.feedback,
+        purged.turns,
+    )
+
+
 def start_daily_purge(services: Services, every: float = EVERY_SECONDS) -> threading.Event:
     """Purge now and every ``every`` seconds in a background thread; set the event to stop."""
-    stop = threading.Event()
-
-    def run() -> None:
-        while True:
-            try:
-                purged = services.purge_expired()
-                logger.info(
-                    "Retention: deleted %d conversations, %d ratings and %d turn records past "
-                    "their period",
-                    purged.conversations,
-                    purged.feedback,
-                    purged.turns,
-                )
-            except Exception:  # the next day tries again; serving goes on
-                logger.exception("The retention purge failed")
-            if stop.wait(every):
-                return
-
-    threading.Thread(target=run, name="retention-purge", daemon=True).start()
-    return stop
+    return repeat(lambda: purge(services), every, "retention-purge")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
-from limits import parse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -84,11 +83,7 @@ class Services:
 
     @cached_property
     def sign_in_throttle(self) -> SignInThrottle:
-        per_account = parse(self.settings.admin_sign_in_rate_limit)
-        per_address = (
-            f"{per_account.amount * 4}/{per_account.multiples} {per_account.GRANULARITY.name}"
-        )
-        return SignInThrottle(self.settings.admin_sign_in_rate_limit, per_address)
+        return SignInThrottle(self.settings.admin_sign_in_rate_limit)
 
     @property
     def action_services(self) -> ActionServices:

@@ -26,6 +26,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from vntext.receipt_codes import RECEIPT_CODE
+
 MASKS = {
     "cccd": "[số CCCD]",
     "cmnd": "[số CMND]",
@@ -69,8 +71,8 @@ def _words(text: str) -> frozenset[str]:
 # ---- what is never masked -----------------------------------------------------------------
 
 _KEPT = re.compile(
-    r"\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2}-\d{6}-\d{4}"  # receipt code
-    r"|(?<![\d.])\d\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2})?(?![\d.]*\d)"  # procedure
+    RECEIPT_CODE.pattern  # a receipt code
+    + r"|(?<![\d.])\d\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2})?(?![\d.]*\d)"  # procedure
     r"|(?<![\d.,])[1-9]\d{0,2}(?:[.,]\d{3}){1,3}(?![\d.,]*\d)"  # an amount of money
     r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",  # dates
     re.IGNORECASE,

@@ -17,3 +17,12 @@ def find_receipt_code(text: str) -> str | None:
     """The first receipt code in ``text``, in capitals as the counter prints it."""
     match = RECEIPT_CODE.search(text)
     return match.group(0).upper() if match else None
+
+
+MASKED = "[mã hồ sơ]"
+
+
+def without_receipt_codes(text: str) -> str:
+    """The text with its receipt codes masked, for what is kept after the look-up: a code
+    leads to a person's dossier."""
+    return RECEIPT_CODE.sub(MASKED, text)

@@ -4,15 +4,18 @@ deployment profile the app was built with, and the back-office's signed-in user 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, HTTPException, Request
 from rasa_sdk.executor import ActionExecutor
 from sqlalchemy.orm import Session
 
 from actions.deployment import DeploymentProfile
-from knowledge_base.models import User
+from knowledge_base import store
+from knowledge_base.models import Procedure, User
 from knowledge_base.retrieval.service import SearchService
+from tthc.analytics import EARLIEST, LATEST, VIETNAM
 from tthc.backoffice.accounts import Permission, may
 from tthc.backoffice.sessions import COOKIE, AdminSession
 from tthc.services import Services
@@ -108,6 +111,27 @@ ImportsUser = Annotated[User, Depends(allowed(Permission.IMPORTS))]
 DashboardUser = Annotated[User, Depends(allowed(Permission.DASHBOARD))]
 ReportsUser = Annotated[User, Depends(allowed(Permission.REPORTS))]
 UsersAdmin = Annotated[User, Depends(allowed(Permission.USERS))]
-FormTokenChecked = Depends(checked_form_token)
 # As a parameter after the user's, so a visitor without a session gets 401, not 403.
 FormToken = Annotated[None, Depends(checked_form_token)]
+
+
+def asked_period(
+    start: date | None, end: date | None, longest_days: int | None = None
+) -> tuple[date, date]:
+    """The dates a back-office page was asked for (by default the last 30 days, in Vietnam),
+    or 400 for dates no report covers."""
+    end = end or datetime.now(VIETNAM).date()
+    start = start or end - timedelta(days=29)
+    if not EARLIEST <= start <= end <= LATEST:
+        raise HTTPException(400, "Khoảng thời gian không hợp lệ.")
+    if longest_days is not None and (end - start).days > longest_days:
+        raise HTTPException(400, "Khoảng thời gian không hợp lệ (tối đa một năm).")
+    return start, end
+
+
+def procedure_or_404(session: Session, code: str) -> Procedure:
+    """The procedure a back-office page names by its national or provincial code."""
+    row = store.get_procedure(session, code)
+    if row is None:
+        raise HTTPException(404, f"Không có thủ tục mang mã {code[:64]}.")
+    return row

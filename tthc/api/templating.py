@@ -4,7 +4,7 @@ form token every form posts (a new session cookie is set where there was none)."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import groupby
 from typing import Any
 
@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from knowledge_base.models import User
-from tthc.analytics import VIETNAM
+from tthc.analytics import in_vietnam
 from tthc.backoffice.accounts import ROLE_PERMISSIONS, Role
 from tthc.backoffice.sessions import COOKIE
 from tthc.services import Services
@@ -29,9 +29,7 @@ def in_groups(documents: list[Any]) -> list[tuple[str, list[Any]]]:
 
 def vietnam_time(at: datetime) -> str:
     """A stored instant as Vietnam's clock shows it."""
-    if at.tzinfo is None:  # SQLite gives back naive UTC
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    return in_vietnam(at).strftime("%d/%m/%Y %H:%M")
 
 
 def percent(share: float | None) -> str:
@@ -42,16 +40,16 @@ templates.env.filters.update(in_groups=in_groups, vietnam_time=vietnam_time, per
 
 
 def set_session_cookie(
-    request: Request, response: HTMLResponse, value: str, max_age: int, production: bool
+    request: Request, response: HTMLResponse, services: Services, value: str
 ) -> None:
     """``Secure`` over HTTPS, and always in production, where HTTPS ends at the proxy."""
     response.set_cookie(
         COOKIE,
         value,
-        max_age=max_age,
+        max_age=services.admin_cookies.max_age_seconds,
         httponly=True,
         samesite="lax",
-        secure=production or request.url.scheme == "https",
+        secure=services.settings.environment == "production" or request.url.scheme == "https",
         path="/",
     )
 
@@ -86,11 +84,5 @@ def admin_page(
         headers=headers,
     )
     if new_cookie is not None:
-        set_session_cookie(
-            request,
-            response,
-            new_cookie,
-            cookies.max_age_seconds,
-            services.settings.environment == "production",
-        )
+        set_session_cookie(request, response, services, new_cookie)
     return response

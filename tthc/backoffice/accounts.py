@@ -114,11 +114,14 @@ class Refused:
 
 
 class SignInThrottle:
-    """Failed sign-ins allowed per account and per address (``limit``, e.g. "5/15 minutes")
-    before further attempts are refused without checking the password."""
+    """Failed sign-ins allowed per account (``limit``, e.g. "5/15 minutes"), and
+    ``per_address`` times as many per address, before further attempts are refused without
+    checking the password."""
 
-    def __init__(self, per_account: str = "5/15 minutes", per_address: str = "20/15 minutes"):
-        self._items = {"account": parse(per_account), "address": parse(per_address)}
+    def __init__(self, limit: str = "5/15 minutes", per_address: int = 4) -> None:
+        account = parse(limit)
+        address = type(account)(account.amount * per_address, account.multiples)
+        self._items = {"account": account, "address": address}
         self._limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
         # Checked, verified and counted as one step: parallel guesses cannot all pass the
         # check before the first failure is counted (argon2 takes tens of milliseconds).

@@ -23,13 +23,16 @@ from actions.deployment import DeploymentProfile
 from actions.facets import Facet
 from knowledge_base import schemas, store
 from knowledge_base.importers.structuring import structure
-from knowledge_base.models import AuditEntry, ProcedureVersion
+from knowledge_base.models import ProcedureVersion
+from tthc.backoffice import audit_log
 
 TEXT_FIELDS = (
     "name", "field", "procedure_type", "decision_number", "competent_authority",
     "implementing_agency", "submission_address", "applicants", "conditions", "result",
     "related_procedures", "portal_url",
 )  # fmt: skip
+LIST_FIELDS = ("levels", "keywords", "steps", "documents", "channels", "legal_bases")
+FORM_FIELDS = (*TEXT_FIELDS, *LIST_FIELDS)  # what the editing form posts
 T = TypeVar("T")
 FACET_LABELS = {
     Facet.general: "Giới thiệu chung",
@@ -189,12 +192,6 @@ def preview(
     return answers
 
 
-def audit(
-    session: Session, username: str, action: str, target: str, detail: str | None = None
-) -> None:
-    session.add(AuditEntry(username=username, action=action, target=target, detail=detail))
-
-
 def _keep_version(session: Session, code: str, username: str) -> schemas.ProcedureOut:
     row = store.get_procedure(session, code)
     if row is None:
@@ -210,7 +207,7 @@ def save(
     current = _keep_version(session, edited.code, username)
     store.upsert(session, edited, overwrite_curated=True)
     changed = diff(current, edited)
-    audit(session, username, action, edited.code, "\n".join(changed)[:4000] or None)
+    audit_log.record(session, username, action, edited.code, "\n".join(changed)[:4000] or None)
     return changed
 
 
@@ -238,7 +235,7 @@ def set_status(session: Session, code: str, status: schemas.ProcedureStatus, use
         }
     )
     store.upsert(session, edited, overwrite_curated=True)
-    audit(
+    audit_log.record(
         session,
         username,
         "retire" if status is schemas.ProcedureStatus.retired else "restore",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.models import EvaluationRun, QuestionLabel, Turn
 from knowledge_base.retrieval.evaluation import LabelledQuestion, SearchFunction, score
-from tthc.analytics import UNANSWERED, period
+from tthc.analytics import UNANSWERED, period, question_key
 from vntext.normalization import fold_diacritics
 
 SIMILAR = 0.5  # share of words two questions must have in common to be one group
@@ -31,10 +31,6 @@ _FILLERS = frozenset(
         *("thi", "ma", "voi", "va", "de", "o", "dau", "bao", "nhieu", "roi"),
     }
 )
-
-
-def question_key(question: str) -> str:
-    return " ".join(fold_diacritics(question.lower()).split())
 
 
 def _words(question: str) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """Word lists edited in the back-office: entries added over the built-in files, checked
-before they are kept, removed with who removed them, effective on save."""
+before they are kept, removed with who removed them (each change in the audit log),
+effective on save."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.models import WordListEntry
 from knowledge_base.retrieval.lexicon import WORD_LISTS, default_lexicon, fold_key
+from tthc.backoffice import audit_log
 
 LABELS = {
     "abbreviations": "Từ viết tắt",
@@ -55,6 +57,10 @@ def built_in_counts() -> dict[str, int]:
     return {name: len(getattr(lexicon, name)) for name in WORD_LISTS}
 
 
+def _audit(session: Session, by: str, action: str, entry: WordListEntry) -> None:
+    audit_log.record(session, by, action, entry.word_list, f"{entry.phrase} → {entry.meaning}")
+
+
 def add(session: Session, word_list: str, phrase: str, meaning: str, by: str) -> WordListEntry:
     phrase, meaning = " ".join(phrase.split()), " ".join(meaning.split())
     if word_list not in WORD_LISTS:
@@ -76,6 +82,7 @@ def add(session: Session, word_list: str, phrase: str, meaning: str, by: str) ->
     entry = WordListEntry(word_list=word_list, phrase=phrase, meaning=meaning, added_by=by)
     session.add(entry)
     session.flush()
+    _audit(session, by, "word list add", entry)
     return entry
 
 
@@ -84,6 +91,7 @@ def remove(session: Session, entry_id: int, by: str) -> WordListEntry:
     if entry is None or entry.removed_at is not None:
         raise WordListError("Không có mục này.")
     entry.removed_by, entry.removed_at = by, datetime.now(UTC)
+    _audit(session, by, "word list remove", entry)
     return entry
 
 

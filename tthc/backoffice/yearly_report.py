@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy.orm import Session
 
-from tthc.analytics import OUTCOME_LABELS, VIETNAM, Figures, figures, questions_in
+from tthc.analytics import OUTCOME_LABELS, Figures, figures, questions_in
 
 FONT_CANDIDATES = [
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -64,7 +64,7 @@ class YearlyReport:
 def _availability(f: Figures) -> str:
     if f.availability is None or f.availability_since is None:
         return "chưa có số liệu (đo từ khi chạy phiên bản có ghi nhận)"
-    since = f.availability_since.astimezone(VIETNAM)
+    since = f.availability_since  # on Vietnam's clock
     share = f"{f.availability * 100:.2f}%".replace(".", ",")
     return f"{share} thời gian trợ lý trả lời được (đo mỗi phút từ {since:%d/%m/%Y})"
 

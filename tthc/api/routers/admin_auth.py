@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tthc.api.deps import CurrentUser, FormTokenChecked, ServicesDep, SessionDep
+from tthc.api.deps import CurrentUser, FormToken, ServicesDep, SessionDep
 from tthc.api.rate_limits import client_address
 from tthc.api.templating import admin_page, set_session_cookie
 from tthc.backoffice.accounts import Refused, sign_in
@@ -36,9 +36,10 @@ def login_page(request: Request, services: ServicesDep, next: str | None = None)
     return admin_page(request, services, "admin/login.html", {"next": _after_sign_in(next)})
 
 
-@router.post("/login", dependencies=[FormTokenChecked])
+@router.post("/login")
 def login(
     request: Request,
+    _form_token: FormToken,
     services: ServicesDep,
     session: SessionDep,
     username: Annotated[str, Form(max_length=200)],
@@ -64,15 +65,12 @@ def login(
         return admin_page(request, services, "admin/login.html", context, status_code=401)
     _, cookie = services.admin_cookies.new(outcome.id)  # a new form token once signed in
     response = RedirectResponse(_after_sign_in(next), status_code=303)
-    production = services.settings.environment == "production"
-    set_session_cookie(
-        request, response, cookie, services.admin_cookies.max_age_seconds, production
-    )
+    set_session_cookie(request, response, services, cookie)
     return response
 
 
-@router.post("/logout", dependencies=[FormTokenChecked])
-def logout() -> Response:
+@router.post("/logout")
+def logout(_form_token: FormToken) -> Response:
     response = RedirectResponse("/admin/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

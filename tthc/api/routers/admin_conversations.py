@@ -4,11 +4,11 @@ as an evaluation file with the search measured on them before and after a change
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
@@ -16,25 +16,21 @@ from knowledge_base import store
 from knowledge_base.models import EvaluationRun, QuestionLabel, Turn
 from knowledge_base.retrieval.index import IndexMissing
 from knowledge_base.transcripts import transcript
-from tthc.analytics import OUTCOME_LABELS, VIETNAM, period, valid_range
-from tthc.api.deps import ConversationsUser, EditorUser, FormToken, ServicesDep, SessionDep
+from tthc.analytics import CHANNEL_LABELS, OUTCOME_LABELS, period
+from tthc.api.deps import (
+    ConversationsUser,
+    EditorUser,
+    FormToken,
+    ServicesDep,
+    SessionDep,
+    asked_period,
+)
 from tthc.api.templating import admin_page
 from tthc.backoffice import labelling, word_lists
-from tthc.backoffice.editing import audit
 
 router = APIRouter(prefix="/admin", tags=["back-office"], include_in_schema=False)
 
 PAGE = 100
-DEFAULT_DAYS = 30
-
-
-def _range(start: date | None, end: date | None) -> tuple[date, date]:
-    """The dates asked for; by default the last 30 days, in Vietnam."""
-    end = end or datetime.now(VIETNAM).date()
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-    if not valid_range(start, end):
-        raise HTTPException(400, "Khoảng thời gian không hợp lệ.")
-    return start, end
 
 
 @router.get("/conversations", response_class=HTMLResponse)
@@ -50,7 +46,7 @@ def conversations(
     procedure: Annotated[str, Query(max_length=64)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    start, end = _range(start, end)
+    start, end = asked_period(start, end)
     since, until = period(start, end)
     query = select(Turn).where(Turn.at >= since, Turn.at < until)
     if channel:
@@ -74,6 +70,7 @@ def conversations(
             "procedure": procedure,
         },
         "outcomes": OUTCOME_LABELS,
+        "channels": CHANNEL_LABELS,
     }
     return admin_page(request, services, "admin/conversations.html", context, user=user)
 
@@ -107,7 +104,7 @@ def unanswered(
     start: date | None = None,
     end: date | None = None,
 ) -> HTMLResponse:
-    start, end = _range(start, end)
+    start, end = asked_period(start, end)
     groups = labelling.unanswered_groups(session, start, end)
     context = {
         "groups": groups[:100],
@@ -143,14 +140,11 @@ def label_questions(
         # The citizens' phrase becomes an everyday synonym of the procedure's name; checked
         # first, so that a phrase refused leaves the questions to label again with it mended.
         try:
-            entry = word_lists.add(session, "synonyms", phrase, row.name[:200], user.username)
+            word_lists.add(session, "synonyms", phrase, row.name[:200], user.username)
         except word_lists.WordListError as error:
             session.rollback()
             reason = quote(str(error))
             return RedirectResponse(f"/admin/unanswered?error=word_list&reason={reason}", 303)
-        audit(
-            session, user.username, "word list add", "synonyms", f"{entry.phrase} → {entry.meaning}"
-        )
     labelling.label(session, [q[:2000] for q in question], code, user.username)
     session.commit()
     if teach:

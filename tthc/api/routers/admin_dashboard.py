@@ -4,20 +4,19 @@ the yearly report as XLSX or PDF."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tthc.analytics import OUTCOME_LABELS, VIETNAM, figures, valid_range
-from tthc.api.deps import DashboardUser, ReportsUser, ServicesDep, SessionDep
+from tthc.analytics import CHANNEL_LABELS, OUTCOME_LABELS, figures
+from tthc.api.deps import DashboardUser, ReportsUser, ServicesDep, SessionDep, asked_period
 from tthc.api.templating import admin_page
 from tthc.backoffice import charts, yearly_report
 
 router = APIRouter(prefix="/admin", tags=["back-office"], include_in_schema=False)
 
-CHANNEL_NAMES = {"portal": "Cổng dịch vụ công", "zalo": "Zalo", "rest": "Tích hợp (REST)"}
 Year = Annotated[int, Path(ge=2020, le=2100)]
 
 
@@ -30,10 +29,7 @@ def dashboard(
     start: date | None = None,
     end: date | None = None,
 ) -> HTMLResponse:
-    end = end or datetime.now(VIETNAM).date()
-    start = start or end - timedelta(days=29)
-    if not valid_range(start, end, longest_days=366):
-        raise HTTPException(400, "Khoảng thời gian không hợp lệ (tối đa một năm).")
+    start, end = asked_period(start, end, longest_days=366)
     shown = figures(session, start, end)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     channels = sorted(shown.channels) or ["portal"]
@@ -41,7 +37,7 @@ def dashboard(
         [d.strftime("%d/%m") for d in days],
         [
             charts.Series(
-                CHANNEL_NAMES.get(c, c), [shown.per_day.get(d, {}).get(c, 0) for d in days]
+                CHANNEL_LABELS.get(c, c), [shown.per_day.get(d, {}).get(c, 0) for d in days]
             )
             for c in channels
         ],

@@ -8,12 +8,12 @@ import re
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from knowledge_base import store
 from knowledge_base.retrieval.index import IndexMissing
-from tthc.api.deps import LookupUser, ServicesDep, SessionDep
+from tthc.api.deps import LookupUser, ServicesDep, SessionDep, procedure_or_404
 from tthc.api.templating import admin_page
 
 router = APIRouter(prefix="/admin", tags=["back-office"], include_in_schema=False)
@@ -49,18 +49,11 @@ def lookup(
     return admin_page(request, services, "admin/lookup.html", context, user=user)
 
 
-def _procedure(session: SessionDep, code: str):  # type: ignore[no-untyped-def]
-    row = store.get_procedure(session, code)
-    if row is None:
-        raise HTTPException(404, f"Không có thủ tục mang mã {code[:64]}.")
-    return row
-
-
 @router.get("/procedures/{code}", response_class=HTMLResponse)
 def procedure(
     request: Request, code: str, user: LookupUser, services: ServicesDep, session: SessionDep
 ) -> HTMLResponse:
-    row = _procedure(session, code)
+    row = procedure_or_404(session, code)
     context = {"p": store.to_schema(row), "variants": store.variants_of(session, row)}
     return admin_page(request, services, "admin/procedure.html", context, user=user)
 
@@ -69,7 +62,7 @@ def procedure(
 def checklist(
     request: Request, code: str, user: LookupUser, services: ServicesDep, session: SessionDep
 ) -> HTMLResponse:
-    row = _procedure(session, code)
+    row = procedure_or_404(session, code)
     context = {"p": store.to_schema(row), "profile": services.profile}
     return admin_page(request, services, "admin/checklist.html", context, user=user)
 
@@ -82,7 +75,7 @@ def compare(
     session: SessionDep,
     code: Annotated[list[str], Query(max_length=MAX_COMPARED)] = [],  # noqa: B006
 ) -> HTMLResponse:
-    procedures = [store.to_schema(_procedure(session, c)) for c in dict.fromkeys(code)]
+    procedures = [store.to_schema(procedure_or_404(session, c)) for c in dict.fromkeys(code)]
     return admin_page(
         request, services, "admin/compare.html", {"procedures": procedures}, user=user
     )

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from actions.actions import today_in_vietnam
 from knowledge_base import schemas, store
 from knowledge_base.models import AuditEntry, Procedure
-from tthc.api.deps import EditorUser, FormToken, ServicesDep, SessionDep
+from tthc.api.deps import EditorUser, FormToken, ServicesDep, SessionDep, procedure_or_404
 from tthc.api.templating import admin_page
 from tthc.backoffice import editing
 
@@ -24,15 +24,6 @@ PAGE = 100
 STALE = (
     "Thủ tục vừa được người khác lưu sau khi anh/chị mở trang này. Nội dung anh/chị sửa "
     "vẫn còn bên dưới: vui lòng mở lại trang sửa ở thẻ khác, đối chiếu rồi lưu lại."
-)
-FORM_FIELDS = (
-    *editing.TEXT_FIELDS,
-    "levels",
-    "keywords",
-    "steps",
-    "documents",
-    "channels",
-    "legal_bases",
 )
 
 
@@ -49,22 +40,30 @@ def procedures(
     source: Annotated[str, Query(max_length=32)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    query = select(Procedure)
+    filters = []
     if q.strip():
         words = f"%{q.strip()}%"
-        query = query.where(or_(Procedure.code.like(words), Procedure.name.ilike(words)))
+        filters.append(or_(Procedure.code.like(words), Procedure.name.ilike(words)))
     if field:
-        query = query.where(Procedure.field == field)
+        filters.append(Procedure.field == field)
     if status:
-        query = query.where(Procedure.status == status)
+        filters.append(Procedure.status == status)
     if source:
-        query = query.where(Procedure.source == source)
-    # Levels are a JSON list: filtered here, the same on SQLite and PostgreSQL.
-    found = [
-        p for p in session.scalars(query.order_by(Procedure.code)) if not level or level in p.levels
+        filters.append(Procedure.source == source)
+    # Levels are a JSON list: filtered here, the same on SQLite and PostgreSQL, over two
+    # columns; only the page's rows are loaded whole.
+    matching = [
+        code
+        for code, levels in session.execute(
+            select(Procedure.code, Procedure.levels).where(*filters).order_by(Procedure.code)
+        )
+        if not level or level in (levels or [])
     ]
-    total = len(found)
-    rows = found[(page - 1) * PAGE : page * PAGE]
+    total = len(matching)
+    shown = matching[(page - 1) * PAGE : page * PAGE]
+    rows = session.scalars(
+        select(Procedure).where(Procedure.code.in_(shown)).order_by(Procedure.code)
+    ).all()
     fields = [
         f
         for f in session.scalars(select(Procedure.field).distinct().order_by(Procedure.field))
@@ -81,18 +80,11 @@ def procedures(
     return admin_page(request, services, "admin/procedures.html", context, user=user)
 
 
-def _current(session: SessionDep, code: str) -> schemas.ProcedureOut:
-    row = store.get_procedure(session, code)
-    if row is None:
-        raise HTTPException(404, f"Không có thủ tục mang mã {code[:64]}.")
-    return store.to_schema(row)
-
-
 @router.get("/procedures/{code}/edit", response_class=HTMLResponse)
 def edit_page(
     request: Request, code: str, user: EditorUser, services: ServicesDep, session: SessionDep
 ) -> HTMLResponse:
-    current = _current(session, code)
+    current = store.to_schema(procedure_or_404(session, code))
     context = {"p": current, "form": editing.as_form(current), "problems": {}, "preview": None}
     return admin_page(request, services, "admin/edit.html", context, user=user)
 
@@ -107,8 +99,8 @@ async def edit(
     session: SessionDep,
 ) -> Response:
     received = await request.form()
-    form = {name: str(received.get(name) or "")[:100_000] for name in FORM_FIELDS}
-    current = _current(session, code)
+    form = {name: str(received.get(name) or "")[:100_000] for name in editing.FORM_FIELDS}
+    current = store.to_schema(procedure_or_404(session, code))
     if str(received.get("version")) != str(current.version):
         # Someone saved this record since the form was opened: never overwrite that unseen.
         context = {"p": current, "form": form, "preview": None, "problems": {"version": [STALE]}}
@@ -140,7 +132,7 @@ async def edit(
 def versions(
     request: Request, code: str, user: EditorUser, services: ServicesDep, session: SessionDep
 ) -> HTMLResponse:
-    current = _current(session, code)
+    current = store.to_schema(procedure_or_404(session, code))
     kept = editing.versions(session, current.code)
     newer: list[schemas.ProcedureIn] = [current]
     shown = []
@@ -161,7 +153,7 @@ def restore_version(
     services: ServicesDep,
     session: SessionDep,
 ) -> Response:
-    current = _current(session, code)
+    current = procedure_or_404(session, code)
     try:
         editing.rollback(session, current.code, version_id, user.username)
     except LookupError:
@@ -180,7 +172,7 @@ def set_status(
     session: SessionDep,
     status: Annotated[schemas.ProcedureStatus, Form()],
 ) -> Response:
-    current = _current(session, code)
+    current = procedure_or_404(session, code)
     editing.set_status(session, current.code, status, user.username)
     session.commit()
     services.reindex_in_background()

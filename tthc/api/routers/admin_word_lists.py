@@ -9,11 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from knowledge_base.models import WordListEntry
 from tthc.api.deps import FormToken, ServicesDep, SessionDep, WordListsUser
 from tthc.api.templating import admin_page
 from tthc.backoffice import word_lists
-from tthc.backoffice.editing import audit
 
 router = APIRouter(prefix="/admin/word-lists", tags=["back-office"], include_in_schema=False)
 
@@ -36,11 +34,8 @@ def _page(request: Request, services: ServicesDep, session: SessionDep, user, **
     )
 
 
-def _kept(
-    session: SessionDep, services: ServicesDep, username: str, action: str, entry: WordListEntry
-) -> Response:
-    """Audit and commit the change; the next search reads the lists again."""
-    audit(session, username, action, entry.word_list, f"{entry.phrase} → {entry.meaning}")
+def _kept(session: SessionDep, services: ServicesDep) -> Response:
+    """Commit the change; the next search reads the lists again."""
     session.commit()
     services.search.refresh_lexicon()
     return RedirectResponse("/admin/word-lists", 303)
@@ -63,11 +58,11 @@ def add_entry(
     meaning: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     try:
-        entry = word_lists.add(session, word_list, phrase, meaning, user.username)
+        word_lists.add(session, word_list, phrase, meaning, user.username)
     except word_lists.WordListError as error:
         session.rollback()
         return _page(request, services, session, user, error=str(error))
-    return _kept(session, services, user.username, "word list add", entry)
+    return _kept(session, services)
 
 
 @router.post("/{entry_id}/remove")
@@ -79,10 +74,10 @@ def remove_entry(
     session: SessionDep,
 ) -> Response:
     try:
-        entry = word_lists.remove(session, entry_id, user.username)
+        word_lists.remove(session, entry_id, user.username)
     except word_lists.WordListError:  # removed already (a second click)
         return RedirectResponse("/admin/word-lists", 303)
-    return _kept(session, services, user.username, "word list remove", entry)
+    return _kept(session, services)
 
 
 @router.post("/{entry_id}/restore")
@@ -95,8 +90,8 @@ def restore_entry(
     session: SessionDep,
 ) -> Response:
     try:
-        entry = word_lists.restore(session, entry_id, user.username)
+        word_lists.restore(session, entry_id, user.username)
     except word_lists.WordListError as error:
         session.rollback()
         return _page(request, services, session, user, error=str(error))
-    return _kept(session, services, user.username, "word list add", entry)
+    return _kept(session, services)

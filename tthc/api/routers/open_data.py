@@ -18,6 +18,7 @@ from knowledge_base.models import Procedure
 from tthc.analytics import VIETNAM, figures
 from tthc.api.deps import SessionDep, SettingsDep
 from tthc.api.rate_limits import per_address
+from tthc.backoffice.yearly_report import FORMULA_STARTS
 
 router = APIRouter(
     prefix="/api/open-data",
@@ -36,7 +37,7 @@ CSV_COLUMNS = [
 
 def _as_text(cells: list[str]) -> list[str]:
     """A cell a spreadsheet would run as a formula is quoted as text (OWASP CSV injection)."""
-    return [f"'{c}" if c.startswith(("=", "+", "-", "@")) else c for c in cells]
+    return [f"'{c}" if c.startswith(FORMULA_STARTS) else c for c in cells]
 
 
 def _about(settings: SettingsDep, updated_at: datetime | None) -> dict[str, Any]:
