@@ -256,6 +256,7 @@ class ActionAnswerProcedure(ServiceAction):
             self.services.search,
             self.services.clarify_margin,
             current_name=procedure.name if procedure else None,
+            actions=self.services.search.action_phrases(),
         )
 
     async def answer_a_confident_match(

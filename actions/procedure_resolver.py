@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Protocol
 
 from actions.question_wording import content_syllables, search_query
+from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 from vntext.normalization import fold_diacritics, has_diacritics
 
@@ -64,6 +65,8 @@ class Resolution:
 class Searcher(Protocol):
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult: ...
 
+    def action_phrases(self) -> PhraseTagger: ...
+
 
 def resolve(
     message: str,
@@ -73,9 +76,11 @@ def resolve(
     max_choices: int = 4,
     min_agreement: float = 0.7,
     current_name: str | None = None,
+    actions: PhraseTagger | None = None,
 ) -> Resolution:
     """Decide which procedure ``message`` is about, given the one under discussion (and
-    its name, with which a follow-up that adds a fact is searched again)."""
+    its name, with which a follow-up that adds a fact is searched again). ``actions``
+    finds what a citizen wants done ("đổi", "bị mất"; the search's own action phrases)."""
     own_words = content_syllables(message)
     if not own_words:
         if current_code:
@@ -83,12 +88,23 @@ def resolve(
         return Resolution(Outcome.ask_which)
     # Long pastes are cut: the procedure is named early, and search time grows with length.
     query = search_query(message)[:MAX_QUERY_CHARS]
-    result = searcher.search(query, top=max(max_choices, SWITCH_DEPTH))
 
     def is_trusted(result: SearchResult) -> bool:
         # The best fused score is below 1 when the meaning-based and the word-based rankings
         # disagree on the best procedure; far below, neither can be trusted ("thời tiết").
         return bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
+
+    if current_code and current_name and actions and actions.covers(" ".join(own_words)):
+        # "lệ phí đổi hết bao nhiêu" after a vehicle registration names only an action:
+        # it asks for that action on the procedure's object, not for any procedure that
+        # mentions "đổi".
+        within = searcher.search(f"{current_name}. {query}", top=max(max_choices, 5))
+        if is_trusted(within):
+            best = within.hits[0].code
+            if best == current_code:
+                return Resolution(Outcome.current, current_code)
+            return Resolution(Outcome.found, best, candidates=within.hits)
+    result = searcher.search(query, top=max(max_choices, SWITCH_DEPTH))
 
     trusted = is_trusted(result) or _names_the_best(own_words, result, min_agreement)
     if current_code and current_name and not trusted and len(own_words) > FOLLOW_UP_SYLLABLES:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import secrets
 import sys
 from pathlib import Path
 
@@ -75,14 +76,15 @@ def turns_of(item: dict) -> list[tuple[str, str, list[str]]]:
     return [(item["turns"][0], item["facet"], item["expect"])]
 
 
-def replay(url: str, item: dict) -> list[dict]:
-    """Play one conversation; one result per turn."""
+def replay(url: str, item: dict, run: str) -> list[dict]:
+    """Play one conversation; one result per turn. ``run`` keeps each run's conversations
+    apart: the tracker store outlives the server, and a conversation must start afresh."""
     results = []
     with httpx.Client(base_url=url, timeout=60) as client:
         for turn, (question, facet, expect) in enumerate(turns_of(item), start=1):
 
             def send(message: str) -> list[dict]:
-                body = {"sender": f"bench-{item['id']}", "message": message}
+                body = {"sender": f"bench-{run}-{item['id']}", "message": message}
                 return client.post("/webhooks/rest/webhook", json=body).json()
 
             reply = send(question)
@@ -126,7 +128,8 @@ def main() -> None:
     items = [json.loads(line) for line in args.questions.read_text().splitlines() if line]
     with running_assistant(services) as running:
         url = running.rasa_url
-        results = [result for item in items for result in replay(url, item)]
+        run = secrets.token_hex(4)
+        results = [result for item in items for result in replay(url, item, run)]
 
     n = len(results)
     direct = [r for r in results if not r["clarified"]]

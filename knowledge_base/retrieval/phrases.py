@@ -58,12 +58,22 @@ class PhraseTagger:
         self.longest = max((len(key.split()) for key in phrases), default=1)
 
     def tags(self, text: str) -> frozenset[str]:
-        # Folding alone is enough: tone-mark placement, which normalize() fixes, is folded away.
-        words = fold_diacritics(text.lower()).replace(",", " ").split()
+        found = self._found(self._words(text))
+        return frozenset().union(*(self.phrases[phrase] for phrase in found))
 
+    def covers(self, text: str) -> bool:
+        """True when every word of ``text`` belongs to one of the phrases ("đổi", "bị mất")."""
+        words = self._words(text)
+        return bool(words) and sum(len(p.split()) for p in self._found(words)) == len(words)
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        # Folding alone is enough: tone-mark placement, which normalize() fixes, is folded away.
+        return fold_diacritics(text.lower()).replace(",", " ").split()
+
+    def _found(self, words: list[str]) -> list[str]:
         def lookup(chunk: list[str]) -> str | None:
             phrase = " ".join(chunk)
             return phrase if phrase in self.phrases else None
 
-        found = replace_longest(words, lookup, self.longest)[1]
-        return frozenset().union(*(self.phrases[phrase] for phrase in found))
+        return replace_longest(words, lookup, self.longest)[1]

@@ -24,6 +24,7 @@ from knowledge_base.retrieval.index import (
     load_index,
 )
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
+from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.results import SearchResult
 
 
@@ -121,6 +122,10 @@ class SearchService:
             self.embedding = replace(self.embedding, model=model)
             self._encoder = Encoder(self.embedding)
         return self.encoder
+
+    def action_phrases(self) -> PhraseTagger:
+        """What citizens want done to a procedure's object, as search reads it."""
+        return self.searcher().variants.actions
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         return self.searcher().search(question, top=top, mode=mode)

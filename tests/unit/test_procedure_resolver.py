@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from actions.procedure_resolver import Outcome, resolve
+from knowledge_base.retrieval.lexicon import default_lexicon
+from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.query import QueryAnalyzer
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 
@@ -110,3 +112,69 @@ def test_short_words_absent_from_the_best_name_are_not_taken_for_it() -> None:
     search = FakeSearch([hit("1.001193", 1.0, "Thủ tục đăng ký khai sinh")], confident=False)
     resolution = resolve("hiến máu", None, search, clarify_margin=0.07)
     assert resolution.outcome is Outcome.not_found
+
+
+class ByQuery(FakeSearch):
+    """Search results that depend on the query: those for queries naming ``when``, else
+    the default ones."""
+
+    def __init__(self, default: list[SearchHit], when: str, hits: list[SearchHit]) -> None:
+        super().__init__(default)
+        self.when, self.named = when, hits
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        result = super().search(question, top, mode)
+        if self.when in question:
+            return SearchResult(result.query, self.named, True, 0.9)
+        return result
+
+
+def actions() -> PhraseTagger:
+    return PhraseTagger(default_lexicon().actions)
+
+
+def test_an_action_alone_asks_for_it_on_the_procedure_under_discussion() -> None:
+    # "đổi" alone matches any procedure that changes something ("Yêu cầu thay đổi Chấp
+    # hành viên"); after a vehicle registration it means changing that registration.
+    search = ByQuery(
+        [hit("1.003201", 0.95, "Yêu cầu thay đổi Chấp hành viên")],
+        when="Đăng ký xe",
+        hits=[hit("1.013079", 0.95, "Đổi chứng nhận đăng ký xe")],
+    )
+    resolution = resolve(
+        "lệ phí đổi hết bao nhiêu",
+        "1.013075",
+        search,
+        0.07,
+        current_name="Đăng ký xe",
+        actions=actions(),
+    )
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.013079")
+    assert search.queries == ["Đăng ký xe. đổi"]
+
+
+def test_an_action_alone_that_the_current_procedure_does_stays_on_it() -> None:
+    search = ByQuery([], when="Đổi chứng nhận", hits=[hit("1.013079", 0.95)])
+    resolution = resolve(
+        "le phi doi het bao nhieu",
+        "1.013079",
+        search,
+        0.07,
+        current_name="Đổi chứng nhận đăng ký xe",
+        actions=actions(),
+    )
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013079")
+
+
+def test_a_message_naming_more_than_an_action_is_searched_on_its_own() -> None:
+    search = FakeSearch([hit("1.001456", 1.0)])
+    resolution = resolve(
+        "đổi hộ chiếu ở đâu",
+        "1.013079",
+        search,
+        0.07,
+        current_name="Đổi chứng nhận đăng ký xe",
+        actions=actions(),
+    )
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.001456")
+    assert search.queries == ["đổi hộ chiếu"]
