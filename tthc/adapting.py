@@ -29,6 +29,8 @@ from tthc.services import build_services
 from tthc.settings import PROJECT_ROOT, Settings
 
 DEVELOPMENT_SET = PROJECT_ROOT / "tests" / "data" / "devset.jsonl"
+# Questions written to teach the model how citizens ask (tests/data/README.md).
+TRAINING_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "training_questions.jsonl"
 # Measured on the national catalogue (2 cores): about this long per training pair.
 SECONDS_PER_PAIR = 0.1
 # `tthc setup` adapts a knowledge base this small itself (the seed: about a minute).
@@ -36,7 +38,12 @@ SETUP_ADAPTS_UP_TO = 300
 
 
 class HeldOutRefused(ValueError):
-    """A held-out set measures how well training generalises; it is never trained on."""
+    """A held-out or validation set measures how well training generalises; it is never
+    trained on."""
+
+
+# Sets that measure and are never trained on, by their file names.
+NEVER_TRAINED_ON = ("heldout", "validation")
 
 
 @dataclass(frozen=True)
@@ -48,15 +55,16 @@ class Adapted:
 def labelled_questions(paths: Sequence[Path]) -> list[LabelledQuestion]:
     questions: list[LabelledQuestion] = []
     for path in paths:
-        if "heldout" in path.name.replace("-", "").replace("_", "").lower():
+        name = path.name.replace("-", "").replace("_", "").lower()
+        if any(kind in name for kind in NEVER_TRAINED_ON):
             raise HeldOutRefused(f"{path} is a held-out set: it is never trained on")
         questions += read_questions(path)
     return questions
 
 
 def default_questions() -> list[Path]:
-    """The development set, where the checkout has it."""
-    return [DEVELOPMENT_SET] if DEVELOPMENT_SET.is_file() else []
+    """The development set and the training questions, where the checkout has them."""
+    return [path for path in (DEVELOPMENT_SET, TRAINING_QUESTIONS) if path.is_file()]
 
 
 def catalogue_pairs(
