@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         "the whole knowledge base for an answer to be trusted (see retrieval/confidence.py)",
     )
     confidence_evidence: float = Field(
-        1.7,
+        1.4,
         description="How many rare words the best match must share with the question for an "
         "answer to be trusted: its BM25 score in units of the rarest word's weight",
     )
