@@ -173,9 +173,10 @@ def training_pairs(
     labelled: Iterable[LabelledQuestion] = (),
     per_procedure: int = 4,
     seed: int = 13,
+    labelled_copies: int = 2,
 ) -> list[TrainingPair]:
-    """Pairs for every procedure, then for every labelled in-scope question; the same
-    inputs and seed give the same pairs."""
+    """Pairs for every procedure, then ``labelled_copies`` for every labelled in-scope
+    question; the same inputs and seed give the same pairs."""
     rng = random.Random(seed)
     typist = Typist(lexicon, rng)
     families: dict[str, set[str]] = {}
@@ -208,14 +209,18 @@ def training_pairs(
         gold = [code for code in item.gold if code in by_code]
         if not gold:
             continue
-        code = rng.choice(gold)
-        pairs.append(
-            TrainingPair(
-                query=read(item.question),
-                passage=rng.choice(dense_views(by_code[code])),
-                code=code,
-                accepted=accepted(gold),
-                group=by_code[code].field or "",
+        for copy in range(labelled_copies):
+            # A question citizens wrote teaches more than a generated one: it also comes
+            # back typed another way (no diacritics, abbreviated, a dropped mark).
+            question = item.question if copy == 0 else typist.type(item.question)
+            code = rng.choice(gold)
+            pairs.append(
+                TrainingPair(
+                    query=read(question),
+                    passage=rng.choice(dense_views(by_code[code])),
+                    code=code,
+                    accepted=accepted(gold),
+                    group=by_code[code].field or "",
+                )
             )
-        )
     return [pair for pair in pairs if pair.query]

@@ -11,7 +11,7 @@ import pytest
 
 from knowledge_base.retrieval.evaluation import read_questions
 from tests.conftest import NATIONAL_FILE, require_shared
-from tthc.adapting import HeldOutRefused, TRAINING_QUESTIONS, labelled_questions
+from tthc.adapting import TRAINING_QUESTIONS, HeldOutRefused, labelled_questions
 from vntext.normalization import fold_diacritics
 
 DATA = Path(__file__).resolve().parents[1] / "data"
