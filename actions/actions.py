@@ -249,15 +249,20 @@ class ActionAnswerProcedure(ServiceAction):
     async def resolve(self, text: str, current: str | None) -> Resolution:
         """Search off the event loop, so other conversations are served meanwhile."""
         procedure = self.procedure(current) if current else None
-        return await asyncio.to_thread(
-            resolve,
-            text,
-            current,
-            self.services.search,
-            self.services.clarify_margin,
-            current_name=procedure.name if procedure else None,
-            actions=self.services.search.action_phrases(),
-        )
+        search = self.services.search
+
+        def resolved() -> Resolution:
+            return resolve(
+                text,
+                current,
+                search,
+                self.services.clarify_margin,
+                current_name=procedure.name if procedure else None,
+                # Read in the thread: after a reindex, the first call loads the index.
+                actions=search.action_phrases() if procedure else None,
+            )
+
+        return await asyncio.to_thread(resolved)
 
     async def answer_a_confident_match(
         self,

@@ -94,7 +94,7 @@ def resolve(
         # disagree on the best procedure; far below, neither can be trusted ("thời tiết").
         return bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
 
-    if current_code and current_name and actions and actions.covers(" ".join(own_words)):
+    if current_code and current_name and actions and actions.covers(query):
         # "lệ phí đổi hết bao nhiêu" after a vehicle registration names only an action:
         # it asks for that action on the procedure's object, not for any procedure that
         # mentions "đổi".

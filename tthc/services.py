@@ -163,6 +163,7 @@ def search_config(settings: Settings) -> SearchConfig:
         candidates=settings.search_candidates,
         min_margin=settings.confidence_margin,
         min_evidence=settings.confidence_evidence,
+        adapted_min_evidence=settings.confidence_evidence_adapted,
         preferred_levels=tuple(settings.preferred_levels),
     )
 

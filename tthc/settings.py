@@ -77,9 +77,14 @@ class Settings(BaseSettings):
         "the whole knowledge base for an answer to be trusted (see retrieval/confidence.py)",
     )
     confidence_evidence: float = Field(
-        1.4,
+        1.7,
         description="How many rare words the best match must share with the question for an "
         "answer to be trusted: its BM25 score in units of the rarest word's weight",
+    )
+    confidence_evidence_adapted: float = Field(
+        1.4,
+        description="The same, when search runs with a model adapted here (`tthc kb "
+        "adapt`), whose better ranking leaves fewer questions that need the strict one",
     )
     preferred_levels: list[str] = Field(
         default_factory=lambda: ["Cấp xã", "Cấp tỉnh", "Cấp bộ"],

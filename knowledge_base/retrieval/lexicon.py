@@ -67,6 +67,9 @@ class Lexicon:
     actions: dict[str, frozenset[str]]
     special_cases: dict[str, frozenset[str]]
     common_phrases: tuple[str, ...] = ()
+    # The action phrases' words as spelled ("đổi"), which their folded keys lose: a message
+    # typed with diacritics must spell them so ("đợi" is not "đổi").
+    action_spellings: frozenset[str] = frozenset()
 
     @property
     def longest_synonym(self) -> int:
@@ -90,13 +93,25 @@ class Lexicon:
                 multi[word_list].setdefault(key, set()).add(value.strip())
             else:
                 raise ValueError(f"no word list {word_list!r}")
+        added_actions = [phrase for word_list, phrase, _ in entries if word_list == "actions"]
         return replace(
             self,
+            action_spellings=self.action_spellings | _spellings(added_actions),
             abbreviations=pairs["abbreviations"],
             synonyms=pairs["synonyms"],
             actions={k: frozenset(v) for k, v in multi["actions"].items()},
             special_cases={k: frozenset(v) for k, v in multi["special_cases"].items()},
         )
+
+
+def _spellings(phrases: list[str]) -> frozenset[str]:
+    return frozenset(word for phrase in phrases for word in normalize(phrase).lower().split())
+
+
+def _phrases(path: Path) -> list[str]:
+    """The phrases of a ``phrase<TAB>meaning`` list, as spelled."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
 
 
 def load_lexicon(folder: Path = RESOURCES) -> Lexicon:
@@ -105,6 +120,7 @@ def load_lexicon(folder: Path = RESOURCES) -> Lexicon:
         synonyms=_read_pairs(folder / "synonyms.tsv"),
         stopwords=_read_words(folder / "stopwords.txt"),
         actions=_read_multi(folder / "actions.tsv"),
+        action_spellings=_spellings(_phrases(folder / "actions.tsv")),
         special_cases=_read_multi(folder / "special_cases.tsv"),
         common_phrases=tuple(
             normalize(line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from vntext.normalization import fold_diacritics, has_diacritics
+from vntext.normalization import fold_diacritics, has_diacritics, normalize
 
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 
@@ -53,8 +53,12 @@ def replace_longest(
 class PhraseTagger:
     """Finds the labels of the phrases in a text, longest phrase first ("thay đổi" ≠ "đổi")."""
 
-    def __init__(self, phrases: dict[str, frozenset[str]]) -> None:
+    def __init__(
+        self, phrases: dict[str, frozenset[str]], spellings: frozenset[str] = frozenset()
+    ) -> None:
+        """``phrases``: folded phrase → labels; ``spellings``: their words as spelled."""
         self.phrases = phrases
+        self.spellings = spellings
         self.longest = max((len(key.split()) for key in phrases), default=1)
 
     def tags(self, text: str) -> frozenset[str]:
@@ -62,9 +66,13 @@ class PhraseTagger:
         return frozenset().union(*(self.phrases[phrase] for phrase in found))
 
     def covers(self, text: str) -> bool:
-        """True when every word of ``text`` belongs to one of the phrases ("đổi", "bị mất")."""
+        """True when every word of ``text`` belongs to one of the phrases ("đổi", "bị mất");
+        text with diacritics must spell them as the phrases do ("đợi" folds to "doi" too)."""
         words = self._words(text)
-        return bool(words) and sum(len(p.split()) for p in self._found(words)) == len(words)
+        if not words or sum(len(p.split()) for p in self._found(words)) != len(words):
+            return False
+        spelled = normalize(text).lower().replace(",", " ").split()
+        return not (self.spellings and has_diacritics(text)) or set(spelled) <= self.spellings
 
     @staticmethod
     def _words(text: str) -> list[str]:

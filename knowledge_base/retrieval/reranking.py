@@ -36,7 +36,7 @@ class VariantTags:
 
     @classmethod
     def of(cls, procedures: Sequence[IndexedProcedure], lexicon: Lexicon) -> VariantTags:
-        actions = PhraseTagger(lexicon.actions)
+        actions = PhraseTagger(lexicon.actions, lexicon.action_spellings)
         special_cases = PhraseTagger(lexicon.special_cases)
         return cls(
             actions=actions,

@@ -37,12 +37,14 @@ def test_every_search_setting_reaches_the_search_service(tmp_path: Path) -> None
             "search_candidates": 17,
             "confidence_margin": 0.11,
             "confidence_evidence": 2.5,
+            "confidence_evidence_adapted": 1.9,
             "preferred_levels": ["Cấp tỉnh", "Cấp xã"],
         }
     )
     services = build_services(settings)
     config = services.search.config
-    assert (config.candidates, config.min_margin, config.min_evidence) == (17, 0.11, 2.5)
+    assert (config.candidates, config.min_margin) == (17, 0.11)
+    assert (config.min_evidence, config.adapted_min_evidence) == (2.5, 1.9)
     assert tuple(config.preferred_levels) == ("Cấp tỉnh", "Cấp xã")
     services.close()
 

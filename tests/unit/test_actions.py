@@ -37,6 +37,8 @@ from actions.facets import Facet
 from knowledge_base import store
 from knowledge_base.importers.runner import import_path
 from knowledge_base.models import AnswerFeedback
+from knowledge_base.retrieval.lexicon import default_lexicon
+from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.query import AnalyzedQuery
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 from knowledge_base.schemas import ProcedureIn
@@ -58,7 +60,15 @@ NOTHING_WAITS = [
 SENDER = "portal:3f9a2c71-5b0e-4d8a-9c1f-2e6b7a8d9c0e"
 
 
-class ScriptedSearch:
+class SearchFake:
+    """A search whose word lists are the built-in ones."""
+
+    def action_phrases(self) -> PhraseTagger:
+        lexicon = default_lexicon()
+        return PhraseTagger(lexicon.actions, lexicon.action_spellings)
+
+
+class ScriptedSearch(SearchFake):
     """What retrieval found, chosen by the test; confident when it found anything."""
 
     def __init__(self, *hits: tuple[str, float], confident: bool | None = None) -> None:
@@ -76,7 +86,7 @@ class ScriptedSearch:
         )
 
 
-class SearchByWords:
+class SearchByWords(SearchFake):
     """What retrieval found for questions containing given words; nothing confident else."""
 
     def __init__(self, found: dict[str, str]) -> None:
@@ -90,7 +100,7 @@ class SearchByWords:
         return SearchResult(AnalyzedQuery(question, question), hits[:top], bool(hits), 0.9)
 
 
-class UntrustedAlone:
+class UntrustedAlone(SearchFake):
     """A message that search cannot place alone, but can with the procedure under
     discussion: it then finds ``variant`` (which the message alone ranks among its best
     when ``alone_finds``)."""

@@ -130,7 +130,8 @@ class ByQuery(FakeSearch):
 
 
 def actions() -> PhraseTagger:
-    return PhraseTagger(default_lexicon().actions)
+    lexicon = default_lexicon()
+    return PhraseTagger(lexicon.actions, lexicon.action_spellings)
 
 
 def test_an_action_alone_asks_for_it_on_the_procedure_under_discussion() -> None:
@@ -164,6 +165,29 @@ def test_an_action_alone_that_the_current_procedure_does_stays_on_it() -> None:
         actions=actions(),
     )
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013079")
+
+
+def test_a_word_that_only_folds_to_an_action_is_not_one() -> None:
+    # "đợi" (wait) and "đổi" (change) are both "doi" without diacritics.
+    search = FakeSearch([hit("1.013079", 0.95)])
+    resolution = resolve(
+        "đợi bao lâu",
+        "1.013079",
+        search,
+        0.07,
+        current_name="Đổi chứng nhận đăng ký xe",
+        actions=actions(),
+    )
+    assert resolution.outcome is Outcome.current
+    assert not any(q.startswith("Đổi chứng nhận") for q in search.queries)
+
+
+def test_an_action_of_two_words_asks_for_it_on_the_procedure_under_discussion() -> None:
+    search = ByQuery([], when="Đăng ký xe", hits=[hit("1.013080", 0.95)])
+    resolution = resolve(
+        "cấp lại thì sao", "1.013075", search, 0.07, current_name="Đăng ký xe", actions=actions()
+    )
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.013080")
 
 
 def test_a_message_naming_more_than_an_action_is_searched_on_its_own() -> None:

@@ -34,7 +34,7 @@ def pairs(**options):  # type: ignore[no-untyped-def]
     return training_pairs(TEXTS, QueryAnalyzer(), default_lexicon(), [ASKED], **options)
 
 
-def test_a_question_citizens_wrote_is_trained_on_as_typed_and_typed_again() -> None:
+def test_a_question_people_wrote_counts_twice_first_as_typed() -> None:
     written = pairs(per_procedure=2, labelled_copies=2)[4:]
     assert len(written) == 2
     assert written[0].query == QueryAnalyzer().analyze(ASKED.question).dense_text
