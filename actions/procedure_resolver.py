@@ -94,11 +94,20 @@ def resolve(
         # disagree on the best procedure; far below, neither can be trusted ("thời tiết").
         return bool(result.hits) and result.confident and result.hits[0].score >= min_agreement
 
+    within: SearchResult | None = None
+
+    def search_within() -> SearchResult:
+        """The message searched with the name of the procedure under discussion (once)."""
+        nonlocal within
+        if within is None:
+            within = searcher.search(f"{current_name}. {query}", top=max(max_choices, 5))
+        return within
+
     if current_code and current_name and actions and actions.covers(query):
         # "lệ phí đổi hết bao nhiêu" after a vehicle registration names only an action:
         # it asks for that action on the procedure's object, not for any procedure that
         # mentions "đổi".
-        within = searcher.search(f"{current_name}. {query}", top=max(max_choices, 5))
+        within = search_within()
         if is_trusted(within):
             best = within.hits[0].code
             if best == current_code:
@@ -112,7 +121,7 @@ def resolve(
         # own but tells which variant: search again with the one under discussion.
         # The new variant must be among what the message alone points to, so that a remark
         # on another subject ("thời tiết hôm nay") does not move to a neighbour.
-        added = searcher.search(f"{current_name}. {query}", top=max(max_choices, 5))
+        added = search_within()
         if is_trusted(added):
             best = added.hits[0]
             if best.code == current_code:

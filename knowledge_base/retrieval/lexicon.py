@@ -8,7 +8,6 @@ them (``Lexicon.with_entries``) and take effect on save.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,26 +27,29 @@ def fold_key(text: str) -> str:
     return " ".join(fold_diacritics(normalize(text).lower()).split())
 
 
-def _read_lines(path: Path) -> Iterator[tuple[str, str]]:
-    """The (matching key, meaning) of each ``phrase<TAB>meaning`` line; bad lines say where."""
+def _read_entries(path: Path) -> list[tuple[str, str]]:
+    """The (phrase as spelled, meaning) of each ``phrase<TAB>meaning`` line; bad lines say
+    where."""
+    entries = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
             raise ValueError(f"{path}:{number}: expected 'phrase<TAB>meaning'")
-        yield fold_key(parts[0]), normalize(parts[1])
+        entries.append((parts[0], normalize(parts[1])))
+    return entries
 
 
 def _read_pairs(path: Path) -> dict[str, str]:
-    return dict(_read_lines(path))
+    return {fold_key(phrase): meaning for phrase, meaning in _read_entries(path)}
 
 
-def _read_multi(path: Path) -> dict[str, frozenset[str]]:
+def _multi(entries: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
     """Pairs where a phrase may have several meanings, one line each."""
     meanings: dict[str, set[str]] = {}
-    for key, meaning in _read_lines(path):
-        meanings.setdefault(key, set()).add(meaning.strip())
+    for phrase, meaning in entries:
+        meanings.setdefault(fold_key(phrase), set()).add(meaning.strip())
     return {key: frozenset(values) for key, values in meanings.items()}
 
 
@@ -108,20 +110,15 @@ def _spellings(phrases: list[str]) -> frozenset[str]:
     return frozenset(word for phrase in phrases for word in normalize(phrase).lower().split())
 
 
-def _phrases(path: Path) -> list[str]:
-    """The phrases of a ``phrase<TAB>meaning`` list, as spelled."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
-
-
 def load_lexicon(folder: Path = RESOURCES) -> Lexicon:
+    actions = _read_entries(folder / "actions.tsv")
     return Lexicon(
         abbreviations=_read_pairs(folder / "abbreviations.tsv"),
         synonyms=_read_pairs(folder / "synonyms.tsv"),
         stopwords=_read_words(folder / "stopwords.txt"),
-        actions=_read_multi(folder / "actions.tsv"),
-        action_spellings=_spellings(_phrases(folder / "actions.tsv")),
-        special_cases=_read_multi(folder / "special_cases.tsv"),
+        actions=_multi(actions),
+        action_spellings=_spellings([phrase for phrase, _ in actions]),
+        special_cases=_multi(_read_entries(folder / "special_cases.tsv")),
         common_phrases=tuple(
             normalize(line)
             for line in (folder / "common_phrases.txt").read_text(encoding="utf-8").splitlines()

@@ -31,17 +31,13 @@ class Comparable(str):
         return text
 
 
-def comparable(question: str) -> Comparable:
-    return Comparable(question)
-
-
 def measured_questions() -> list[Comparable]:
     questions = []
     for name in MEASURING:
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             questions += item.get("turns", [item.get("question", "")])
-    return [comparable(q) for q in questions]
+    return [Comparable(q) for q in questions]
 
 
 def test_training_questions_are_in_scope_and_in_a_known_style() -> None:
@@ -71,7 +67,7 @@ def close(a: Comparable, b: Comparable, ratio: float = 0.75) -> bool:
 
 def test_no_training_question_is_close_to_a_question_that_measures() -> None:
     measured = measured_questions()
-    written = [comparable(q.question) for q in read_questions(TRAINING_QUESTIONS)]
+    written = [Comparable(q.question) for q in read_questions(TRAINING_QUESTIONS)]
     repeated = [q for q in written if any(close(q, other) for other in measured)]
     assert repeated == []
 
@@ -91,12 +87,12 @@ def shared_questions() -> list[Comparable]:
     for line in (folder / "dvc-faq-nlu.yml").read_text(encoding="utf-8").splitlines():
         if line.strip().startswith("- ") and len(line) > 20:
             texts.append(line.strip()[2:])
-    return [comparable(text) for text in texts]
+    return [Comparable(text) for text in texts]
 
 
 @pytest.mark.parametrize("name", ["training_questions.jsonl", "validation.jsonl"])
 def test_no_written_question_is_close_to_a_real_one_it_must_not_copy(name: str) -> None:
     real = shared_questions()
-    written = [comparable(q.question) for q in read_questions(DATA / name)]
+    written = [Comparable(q.question) for q in read_questions(DATA / name)]
     copied = [q for q in written if any(close(q, other, ratio=0.7) for other in real)]
     assert copied == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actions.procedure_resolver import Outcome, resolve
+from actions.procedure_resolver import Outcome, Resolution, resolve
 from knowledge_base.retrieval.lexicon import default_lexicon
 from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.query import QueryAnalyzer
@@ -129,9 +129,12 @@ class ByQuery(FakeSearch):
         return result
 
 
-def actions() -> PhraseTagger:
+def follow_up(message: str, current: tuple[str, str], search: FakeSearch) -> Resolution:
+    """``message`` while the procedure ``current`` (code, name) is under discussion."""
     lexicon = default_lexicon()
-    return PhraseTagger(lexicon.actions, lexicon.action_spellings)
+    actions = PhraseTagger(lexicon.actions, lexicon.action_spellings)
+    code, name = current
+    return resolve(message, code, search, 0.07, current_name=name, actions=actions)
 
 
 def test_an_action_alone_asks_for_it_on_the_procedure_under_discussion() -> None:
@@ -142,27 +145,15 @@ def test_an_action_alone_asks_for_it_on_the_procedure_under_discussion() -> None
         when="Đăng ký xe",
         hits=[hit("1.013079", 0.95, "Đổi chứng nhận đăng ký xe")],
     )
-    resolution = resolve(
-        "lệ phí đổi hết bao nhiêu",
-        "1.013075",
-        search,
-        0.07,
-        current_name="Đăng ký xe",
-        actions=actions(),
-    )
+    resolution = follow_up("lệ phí đổi hết bao nhiêu", ("1.013075", "Đăng ký xe"), search)
     assert (resolution.outcome, resolution.code) == (Outcome.found, "1.013079")
     assert search.queries == ["Đăng ký xe. đổi"]
 
 
 def test_an_action_alone_that_the_current_procedure_does_stays_on_it() -> None:
     search = ByQuery([], when="Đổi chứng nhận", hits=[hit("1.013079", 0.95)])
-    resolution = resolve(
-        "le phi doi het bao nhieu",
-        "1.013079",
-        search,
-        0.07,
-        current_name="Đổi chứng nhận đăng ký xe",
-        actions=actions(),
+    resolution = follow_up(
+        "le phi doi het bao nhieu", ("1.013079", "Đổi chứng nhận đăng ký xe"), search
     )
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013079")
 
@@ -170,35 +161,19 @@ def test_an_action_alone_that_the_current_procedure_does_stays_on_it() -> None:
 def test_a_word_that_only_folds_to_an_action_is_not_one() -> None:
     # "đợi" (wait) and "đổi" (change) are both "doi" without diacritics.
     search = FakeSearch([hit("1.013079", 0.95)])
-    resolution = resolve(
-        "đợi bao lâu",
-        "1.013079",
-        search,
-        0.07,
-        current_name="Đổi chứng nhận đăng ký xe",
-        actions=actions(),
-    )
+    resolution = follow_up("đợi bao lâu", ("1.013079", "Đổi chứng nhận đăng ký xe"), search)
     assert resolution.outcome is Outcome.current
     assert not any(q.startswith("Đổi chứng nhận") for q in search.queries)
 
 
 def test_an_action_of_two_words_asks_for_it_on_the_procedure_under_discussion() -> None:
     search = ByQuery([], when="Đăng ký xe", hits=[hit("1.013080", 0.95)])
-    resolution = resolve(
-        "cấp lại thì sao", "1.013075", search, 0.07, current_name="Đăng ký xe", actions=actions()
-    )
+    resolution = follow_up("cấp lại thì sao", ("1.013075", "Đăng ký xe"), search)
     assert (resolution.outcome, resolution.code) == (Outcome.found, "1.013080")
 
 
 def test_a_message_naming_more_than_an_action_is_searched_on_its_own() -> None:
     search = FakeSearch([hit("1.001456", 1.0)])
-    resolution = resolve(
-        "đổi hộ chiếu ở đâu",
-        "1.013079",
-        search,
-        0.07,
-        current_name="Đổi chứng nhận đăng ký xe",
-        actions=actions(),
-    )
+    resolution = follow_up("đổi hộ chiếu ở đâu", ("1.013079", "Đổi chứng nhận đăng ký xe"), search)
     assert (resolution.outcome, resolution.code) == (Outcome.found, "1.001456")
     assert search.queries == ["đổi hộ chiếu"]
