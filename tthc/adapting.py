@@ -8,7 +8,7 @@ so the same catalogue, questions and seed give the same model on the same machin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from knowledge_base.embedding.adaptation import (
@@ -19,13 +19,15 @@ from knowledge_base.embedding.adaptation import (
     pairs_digest,
     read_record,
 )
+from knowledge_base.embedding.encoder import Encoder
 from knowledge_base.retrieval.corpus import Catalogue
 from knowledge_base.retrieval.evaluation import LabelledQuestion, read_questions
 from knowledge_base.retrieval.index import diacritics_restorer
 from knowledge_base.retrieval.lexicon import default_lexicon
 from knowledge_base.retrieval.query import QueryAnalyzer
+from knowledge_base.retrieval.scope import ScopeExamples, examples_digest
 from knowledge_base.retrieval.training_pairs import TrainingPair, training_pairs
-from tthc.services import build_services
+from tthc.services import build_services, embedding_config
 from tthc.settings import PROJECT_ROOT, Settings
 
 DEVELOPMENT_SET = PROJECT_ROOT / "tests" / "data" / "devset.jsonl"
@@ -69,18 +71,23 @@ def default_questions() -> list[Path]:
     return [path for path in (DEVELOPMENT_SET, TRAINING_QUESTIONS) if path.is_file()]
 
 
+def catalogue_reader(catalogue: Catalogue) -> QueryAnalyzer:
+    """Questions read as an index of the catalogue reads them (with the diacritics restorer
+    it would store; no model needed)."""
+    corpus = catalogue.corpus()
+    lexicon = default_lexicon().with_entries(catalogue.word_lists())
+    return QueryAnalyzer(diacritics_restorer(corpus.procedures, lexicon, corpus.wording), lexicon)
+
+
 def catalogue_pairs(
     catalogue: Catalogue, questions: Sequence[LabelledQuestion], per_procedure: int, seed: int
 ) -> list[TrainingPair]:
-    """Pairs from every active procedure, read as an index of the catalogue reads questions
-    (with the diacritics restorer it would store; no model needed)."""
-    corpus = catalogue.corpus()
-    lexicon = default_lexicon().with_entries(catalogue.word_lists())
-    restorer = diacritics_restorer(corpus.procedures, lexicon, corpus.wording)
+    """Pairs from every active procedure, and from the labelled questions."""
+    reader = catalogue_reader(catalogue)
     return training_pairs(
         catalogue.training_texts(),
-        QueryAnalyzer(restorer, lexicon),
-        lexicon,
+        reader,
+        reader.lexicon,
         questions,
         per_procedure=per_procedure,
         seed=seed,
@@ -103,6 +110,7 @@ def adapt_search(
     catalogue, questions and settings keeps the current adaptation."""
     config = config or AdaptationConfig()
     services = build_services(settings)
+    reader = catalogue_reader(services.search.catalogue)
     pairs = catalogue_pairs(services.search.catalogue, questions, per_procedure, config.seed)
     services.close()
     current = current_adaptation(settings.models_dir)
@@ -111,7 +119,12 @@ def adapt_search(
         if record.get("pairs_digest") == pairs_digest(pairs) and record.get("config") == asdict(
             config
         ):
-            _reindex_with(settings, current)
+            # Out-of-scope questions teach no pairs: they may have changed all the same.
+            kept = ScopeExamples.load(current)
+            changed = kept is None or kept.digest != examples_digest(questions)
+            if changed:
+                _keep_scope_examples(settings, current, questions, reader)
+            _reindex_with(settings, current, again=changed)
             return Adapted(None, current)
     report = adapt(
         settings.model_dir,
@@ -123,12 +136,27 @@ def adapt_search(
         progress=progress,
         extra_record={"procedures": len({pair.code for pair in pairs})},
     )
+    _keep_scope_examples(settings, report.folder, questions, reader)
     _reindex_with(settings, report.folder)
     return Adapted(report, report.folder)
 
 
-def _reindex_with(settings: Settings, model: Path) -> None:
+def _keep_scope_examples(
+    settings: Settings, model: Path, questions: Sequence[LabelledQuestion], reader: QueryAnalyzer
+) -> None:
+    """Embed the labelled questions with the adapted model, beside it, before an index built
+    with it goes live (search judges the scope by them: ``retrieval/scope.py``)."""
+    encoder = Encoder(replace(embedding_config(settings), model=str(model)))
+    examples = ScopeExamples.of(
+        questions, lambda q: reader.analyze(q).embedded_text, encoder.encode_queries
+    )
+    examples.save(model)
+
+
+def _reindex_with(settings: Settings, model: Path, again: bool = False) -> None:
+    """Build the index with ``model`` unless it is already; ``again``: even then (the
+    searcher reads what is kept beside the model when an index goes live)."""
     services = build_services(settings.model_copy(update={"embedding_model": str(model)}))
-    if not services.search.is_current():
+    if again or not services.search.is_current():
         services.search.reindex()
     services.close()

@@ -82,9 +82,9 @@ class Settings(BaseSettings):
         "answer to be trusted: its BM25 score in units of the rarest word's weight",
     )
     confidence_evidence_adapted: float = Field(
-        1.4,
+        1.2,
         description="The same, when search runs with a model adapted here (`tthc kb "
-        "adapt`), whose better ranking leaves fewer questions that need the strict one",
+        "adapt`): it ranks better and also judges the scope by the labelled questions",
     )
     preferred_levels: list[str] = Field(
         default_factory=lambda: ["Cấp xã", "Cấp tỉnh", "Cấp bộ"],

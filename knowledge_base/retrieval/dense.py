@@ -29,12 +29,11 @@ class DenseRetriever:
         n = len(self.index.procedures)
         if not query.dense_text or self.index.dense.ntotal == 0:
             return no_scores(n)
-        text = query.request_text or query.dense_text
-        vector = self.encoder.encode_queries([text])
+        vector = self.encoder.encode_queries([query.embedded_text])
         # Exact scores for the nearest views; procedures beyond them get the lowest of
         # those as an upper bound, so normalisation is not distorted by missing values.
         k = min(self.index.dense.ntotal, DENSE_NEIGHBOURS)
         similarities, rows = self.index.dense.search(vector, k)
         scores = np.full(n, float(similarities[0][-1]), dtype=np.float32)
         np.maximum.at(scores, self.index.view_owner[rows[0]], similarities[0])
-        return Scores(scores, float(vector[0] @ self.index.centroid))
+        return Scores(scores, float(vector[0] @ self.index.centroid), vector[0])

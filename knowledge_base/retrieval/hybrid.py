@@ -2,7 +2,8 @@
 
 A question is analysed (``query.py``), scored by the dense and the lexical retriever
 (``dense.py``, ``lexical.py``), their candidates fused (``fusion.py``), variants of one
-procedure reranked (``reranking.py``) and the best hit weighed (``confidence.py``), so
+procedure reranked (``reranking.py``) and the best hit weighed (``confidence.py``, with
+the labelled questions of ``scope.py`` where the model was adapted here), so
 that an out-of-scope question gets "I don't know", not a neighbour. A learned reranker
 goes in at the same seam as ``rerank_variants``.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,7 @@ from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.retrieval.query import QueryAnalyzer
 from knowledge_base.retrieval.reranking import VariantTags, prefer_levels, rerank_variants
 from knowledge_base.retrieval.results import SearchHit, SearchResult
+from knowledge_base.retrieval.scope import ScopeExamples
 from knowledge_base.retrieval.scoring import Retriever, no_scores
 
 MODES = ("hybrid", "dense", "lexical")
@@ -50,8 +53,9 @@ class SearchConfig:
     min_evidence: float
     # The level citizens use first, when variants of a procedure tie.
     preferred_levels: Sequence[str]
-    # ``min_evidence`` for an index built with a model adapted here.
-    adapted_min_evidence: float = 1.4
+    # ``min_evidence`` for an index built with a model adapted here, which also has labelled
+    # questions to judge the scope by (``scope.py``).
+    adapted_min_evidence: float = 1.2
     # The share of dense evidence in the fused score: 0.5 measured best for the base model
     # (development set), 0.65 for a model adapted here (validation set, swept 0.4–0.8),
     # which reads citizens' wording better than BM25 does.
@@ -88,6 +92,8 @@ class HybridSearcher:
         adapted = index.meta.get("adaptation") is not None
         self.dense_weight = config.adapted_dense_weight if adapted else config.dense_weight
         self.min_evidence = config.adapted_min_evidence if adapted else config.min_evidence
+        examples = ScopeExamples.load(Path(index.model)) if adapted else None
+        self.scope = examples if examples is not None and examples.usable else None
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         """Rank procedures for a question; ``mode`` may be dense or lexical for baselines."""
@@ -140,6 +146,9 @@ class HybridSearcher:
             n,
             self.config.min_margin,
             self.min_evidence,
+            self.scope.closeness(dense.vector)
+            if self.scope is not None and dense.vector is not None
+            else None,
         )
         return SearchResult(
             query=query,

@@ -101,6 +101,12 @@ class AnalyzedQuery:
     typed_without_diacritics: bool = False
 
     @property
+    def embedded_text(self) -> str:
+        """What the embedding model reads: a long story's request sentences, else the
+        question."""
+        return self.request_text or self.dense_text
+
+    @property
     def lexical_text(self) -> str:
         """The question as typed (folded later) plus the official terms its words stand for."""
         return " ".join([self.text, *self.official_terms]).strip()

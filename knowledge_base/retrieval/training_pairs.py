@@ -188,8 +188,7 @@ def training_pairs(
         return frozenset(member for code in codes for member in families[family(by_code[code])])
 
     def read(question: str) -> str:
-        query = analyzer.analyze(question)
-        return query.request_text or query.dense_text
+        return analyzer.analyze(question).embedded_text
 
     pairs = []
     for text in texts:

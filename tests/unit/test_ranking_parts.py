@@ -117,6 +117,18 @@ def test_a_match_sharing_only_common_words_is_not_trusted() -> None:
     assert trust < TRUSTED
 
 
+def test_a_match_for_a_question_like_out_of_scope_examples_is_not_trusted() -> None:
+    strong = hit("a", 1.0, [], dense=0.90, lexical=30.0)
+    trust, figures = confidence(strong, 0.80, 2642, 0.03, 1.7, scope=-0.02)
+    assert trust < TRUSTED
+    assert figures["scope"] == -0.02
+
+
+def test_a_question_like_in_scope_examples_keeps_its_trust() -> None:
+    strong = hit("a", 1.0, [], dense=0.90, lexical=30.0)
+    assert confidence(strong, 0.80, 2642, 0.03, 1.7, scope=0.05)[0] >= TRUSTED
+
+
 def test_no_match_is_no_confidence() -> None:
     assert confidence(None, 0.8, 2642, 0.03, 1.7) == (0.0, {})
 
