@@ -113,7 +113,12 @@ def resolve(
             if best == current_code:
                 return Resolution(Outcome.current, current_code)
             return Resolution(Outcome.found, best, candidates=within.hits)
-    result = searcher.search(query, top=max(max_choices, SWITCH_DEPTH))
+    # A new question is searched as typed: the search model learned whole questions, and
+    # without diacritics a question phrase hides in the name ("lần đầu" read as "ở đâu").
+    # A follow-up is searched for what it adds to the procedure under discussion.
+    result = searcher.search(
+        query if current_code else message[:MAX_QUERY_CHARS], top=max(max_choices, SWITCH_DEPTH)
+    )
 
     trusted = is_trusted(result) or _names_the_best(own_words, result, min_agreement)
     if current_code and current_name and not trusted and len(own_words) > FOLLOW_UP_SYLLABLES:

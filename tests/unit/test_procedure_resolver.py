@@ -44,6 +44,16 @@ def test_a_clear_best_match_switches_to_it() -> None:
     assert search.queries == ["làm hộ chiếu"]
 
 
+def test_a_new_question_is_searched_as_typed() -> None:
+    """The search model learned whole questions; cutting "đầu xong thì mình nhận được những
+    gì" (read as "ở đâu") left "mua xe moi, dang ky lan"."""
+    search = FakeSearch([hit("1.013067", 1.0)])
+    message = "mua xe moi, dang ky lan dau xong thi minh nhan duoc nhung gi"
+    resolution = resolve(message, None, search, clarify_margin=0.07)
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.013067")
+    assert search.queries == [message]
+
+
 def test_close_candidates_ask_for_a_choice() -> None:
     search = FakeSearch([hit("1.014061", 0.92), hit("1.014062", 0.91), hit("1.014063", 0.7)])
     resolution = resolve("làm căn cước cần gì", None, search, clarify_margin=0.07)
