@@ -21,6 +21,7 @@ is rebuilt.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import json
@@ -140,6 +141,14 @@ def _reset_peak_memory() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
+def _return_freed_memory() -> None:
+    """glibc keeps what Python and torch freed for later; the export would come on top of
+    it (measured: 1.9 GB resident before the export of a small adaptation, 0.95 GB after
+    this)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _peak_memory_mb() -> int:
     try:
         status = Path("/proc/self/status").read_text()
@@ -222,10 +231,11 @@ def adapt(
     adapted.mkdir(parents=True, exist_ok=True)
     staging = adapted / f".{adaptation_id}.partial"
     model.save(str(staging))
-    # The export loads the saved folder again: free the trained copy, its gradients and
-    # the optimiser's state first (the export was the peak: 6.1 GB with them, national).
+    # The export loads the saved folder again and traces it (1.7 GB more): free the trained
+    # copy, its gradients and the optimiser's state first, and give the memory back.
     del model, transformer, parameters, optimizer, schedule
     gc.collect()
+    _return_freed_memory()
     if export_onnx:
         onnx_backend.export(staging)
     report = AdaptationReport(
