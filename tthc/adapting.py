@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from knowledge_base.embedding.adaptation import (
     AdaptationConfig,
     AdaptationReport,
@@ -54,6 +56,8 @@ NEVER_TRAINED_ON = ("heldout", "validation")
 class Adapted:
     report: AdaptationReport | None  # None: the current adaptation was already this one
     folder: Path
+    # The labelled questions had changed, not the pairs: only they were embedded again.
+    scope_refreshed: bool = False
 
 
 def labelled_questions(paths: Sequence[Path]) -> list[LabelledQuestion]:
@@ -80,10 +84,14 @@ def catalogue_reader(catalogue: Catalogue) -> QueryAnalyzer:
 
 
 def catalogue_pairs(
-    catalogue: Catalogue, questions: Sequence[LabelledQuestion], per_procedure: int, seed: int
+    catalogue: Catalogue,
+    questions: Sequence[LabelledQuestion],
+    per_procedure: int,
+    seed: int,
+    reader: QueryAnalyzer | None = None,
 ) -> list[TrainingPair]:
     """Pairs from every active procedure, and from the labelled questions."""
-    reader = catalogue_reader(catalogue)
+    reader = reader or catalogue_reader(catalogue)
     return training_pairs(
         catalogue.training_texts(),
         reader,
@@ -110,9 +118,25 @@ def adapt_search(
     catalogue, questions and settings keeps the current adaptation."""
     config = config or AdaptationConfig()
     services = build_services(settings)
-    reader = catalogue_reader(services.search.catalogue)
-    pairs = catalogue_pairs(services.search.catalogue, questions, per_procedure, config.seed)
+    catalogue = services.search.catalogue
+    reader = catalogue_reader(catalogue)
+    pairs = catalogue_pairs(catalogue, questions, per_procedure, config.seed, reader)
     services.close()
+
+    def read(question: str) -> str:
+        return reader.analyze(question).embedded_text
+
+    def keep_scope_examples(model: Path) -> None:
+        """Embed the labelled questions with the adapted model, beside it (search judges
+        the scope by them: ``retrieval/scope.py``)."""
+
+        def encode(texts: list[str]) -> np.ndarray:
+            return Encoder(replace(embedding_config(settings), model=str(model))).encode_queries(
+                texts
+            )
+
+        ScopeExamples.of(questions, read, encode).save(model)
+
     current = current_adaptation(settings.models_dir)
     if current is not None and not force:
         record = read_record(current)
@@ -121,11 +145,11 @@ def adapt_search(
         ):
             # Out-of-scope questions teach no pairs: they may have changed all the same.
             kept = ScopeExamples.load(current)
-            changed = kept is None or kept.digest != examples_digest(questions)
-            if changed:
-                _keep_scope_examples(settings, current, questions, reader)
-            _reindex_with(settings, current, again=changed)
-            return Adapted(None, current)
+            refreshed = kept is None or kept.digest != examples_digest(questions, read)
+            if refreshed:
+                keep_scope_examples(current)
+            _reindex_with(settings, current, again=refreshed)
+            return Adapted(None, current, scope_refreshed=refreshed)
     report = adapt(
         settings.model_dir,
         pairs,
@@ -135,22 +159,10 @@ def adapt_search(
         config,
         progress=progress,
         extra_record={"procedures": len({pair.code for pair in pairs})},
+        before_publish=keep_scope_examples,
     )
-    _keep_scope_examples(settings, report.folder, questions, reader)
     _reindex_with(settings, report.folder)
     return Adapted(report, report.folder)
-
-
-def _keep_scope_examples(
-    settings: Settings, model: Path, questions: Sequence[LabelledQuestion], reader: QueryAnalyzer
-) -> None:
-    """Embed the labelled questions with the adapted model, beside it, before an index built
-    with it goes live (search judges the scope by them: ``retrieval/scope.py``)."""
-    encoder = Encoder(replace(embedding_config(settings), model=str(model)))
-    examples = ScopeExamples.of(
-        questions, lambda q: reader.analyze(q).embedded_text, encoder.encode_queries
-    )
-    examples.save(model)
 
 
 def _reindex_with(settings: Settings, model: Path, again: bool = False) -> None:

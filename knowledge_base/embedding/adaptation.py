@@ -31,7 +31,7 @@ import resource
 import shutil
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -168,10 +168,12 @@ def adapt(
     progress: bool = False,
     extra_record: dict[str, Any] | None = None,
     export_onnx: bool = True,
+    before_publish: Callable[[Path], None] | None = None,
 ) -> AdaptationReport:
     """Fine-tune ``base_model`` on ``pairs`` into a new folder under ``models_root`` (with
     its ONNX export, which search runs fastest; without it sentence-transformers runs the
-    folder) and make it the current adaptation."""
+    folder) and make it the current adaptation. ``before_publish`` adds to the finished
+    folder what must be there before anything can use it."""
     import torch
     from sentence_transformers import SentenceTransformer
     from tqdm import tqdm
@@ -260,6 +262,8 @@ def adapt(
         **(extra_record or {}),
     }
     (staging / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")
+    if before_publish is not None:
+        before_publish(staging)
     staging.rename(report.folder)
     _point_current(adapted, adaptation_id)
     _remove_old(adapted, keep=adaptation_id)

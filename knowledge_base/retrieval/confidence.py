@@ -5,8 +5,8 @@ Two things must hold. The best hit stands out from the knowledge base at large
 procedure really answers is markedly closer to it). And it shares rare words with the
 question: an out-of-scope question ("mở nhà thuốc", "hiến máu") finds a neighbour by
 meaning, but only through common words like "cấp" or "giấy phép". Where the model was
-adapted here, a third: the question is more like the labelled questions the catalogue
-answers than like those it does not (``scope.py``).
+adapted here with labelled questions, a third: the question is more like those the
+catalogue answers than like those it does not (``scope.py``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def confidence(
     evidence = best.lexical / math.log(procedures + 1)
     by_margin = 0.5 + (margin - min_margin) * 10
     by_evidence = 0.5 + (evidence - min_evidence) * 0.5
+    # Like the margin, a difference of cosines: 0.05 either side of 0 is the whole range.
     by_scope = 0.5 + scope * 10 if scope is not None else 1.0
     value = float(np.clip(min(by_margin, by_evidence, by_scope), 0.0, 1.0))
     debug = {"margin": round(margin, 4), "evidence": round(evidence, 4)}

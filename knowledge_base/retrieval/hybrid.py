@@ -10,6 +10,7 @@ goes in at the same seam as ``rerank_variants``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from knowledge_base.retrieval.reranking import VariantTags, prefer_levels, reran
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 from knowledge_base.retrieval.scope import ScopeExamples
 from knowledge_base.retrieval.scoring import Retriever, no_scores
+
+logger = logging.getLogger(__name__)
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -53,8 +56,8 @@ class SearchConfig:
     min_evidence: float
     # The level citizens use first, when variants of a procedure tie.
     preferred_levels: Sequence[str]
-    # ``min_evidence`` for an index built with a model adapted here, which also has labelled
-    # questions to judge the scope by (``scope.py``).
+    # ``min_evidence`` for an index built with a model adapted here that has labelled
+    # questions to judge the scope by (``scope.py``); without them, ``min_evidence``.
     adapted_min_evidence: float = 1.2
     # The share of dense evidence in the fused score: 0.5 measured best for the base model
     # (development set), 0.65 for a model adapted here (validation set, swept 0.4–0.8),
@@ -91,9 +94,14 @@ class HybridSearcher:
         self._base_names = {p.code: p.base_name for p in index.procedures}
         adapted = index.meta.get("adaptation") is not None
         self.dense_weight = config.adapted_dense_weight if adapted else config.dense_weight
-        self.min_evidence = config.adapted_min_evidence if adapted else config.min_evidence
-        examples = ScopeExamples.load(Path(index.model)) if adapted else None
-        self.scope = examples if examples is not None and examples.usable else None
+        examples = ScopeExamples.load(Path(index.model), index.dense.d) if adapted else None
+        self.scope_examples = examples if examples is not None and examples.usable else None
+        if adapted and self.scope_examples is None:
+            logger.warning("%s has no usable scope examples: rerun `tthc kb adapt`", index.model)
+        # Less shared vocabulary is enough only where the examples judge the scope too.
+        self.min_evidence = (
+            config.adapted_min_evidence if self.scope_examples is not None else config.min_evidence
+        )
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         """Rank procedures for a question; ``mode`` may be dense or lexical for baselines."""
@@ -140,15 +148,18 @@ class HybridSearcher:
         hits = prefer_levels(
             hits, self._base_names, self.config.preferred_levels, self.config.level_tie_margin
         )[:top]
+        scope = (
+            self.scope_examples.closeness(dense.vector)
+            if self.scope_examples is not None and dense.vector is not None
+            else None
+        )
         trust, debug = confidence(
             hits[0] if hits else None,
             dense.background,
             n,
             self.config.min_margin,
             self.min_evidence,
-            self.scope.closeness(dense.vector)
-            if self.scope is not None and dense.vector is not None
-            else None,
+            scope=scope,
         )
         return SearchResult(
             query=query,

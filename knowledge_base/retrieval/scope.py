@@ -9,12 +9,19 @@ nearest out-of-scope examples are closer than its nearest in-scope ones is not t
 
 The examples are embedded with the adapted model when it is trained (``tthc kb adapt``)
 and kept beside it, since a question's neighbours depend on the model that embeds both.
+In scope means labelled with a procedure, whether or not this deployment has it: the
+examples tell what kind of question people ask an administrative assistant, and whether
+the catalogue holds the answer is the evidence's and the margin's to tell.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import uuid
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +30,8 @@ import numpy as np
 
 from knowledge_base.retrieval.evaluation import LabelledQuestion
 
+logger = logging.getLogger(__name__)
+
 EXAMPLES_FILE = "scope_examples.npz"
 # Neighbours averaged on each side: measured 1, 3, 5 and 10 on questions whose author the
 # examples did not include; 3 refused the most out-of-scope questions for the fewest
@@ -30,13 +39,13 @@ EXAMPLES_FILE = "scope_examples.npz"
 NEIGHBOURS = 3
 
 
-def examples_digest(questions: Sequence[LabelledQuestion]) -> str:
-    """Which labelled questions the examples were made from (their text and scope)."""
-    rows = sorted((q.question, bool(q.gold)) for q in questions)
+def examples_digest(questions: Sequence[LabelledQuestion], read: Callable[[str], str]) -> str:
+    """Which examples they are: each question as search reads it, and its scope."""
+    rows = sorted((read(q.question), bool(q.gold)) for q in questions)
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ScopeExamples:
     """Labelled questions as vectors, and whether each is in scope."""
 
@@ -56,7 +65,7 @@ class ScopeExamples:
         return cls(
             vectors=np.asarray(vectors, dtype=np.float32),
             in_scope=np.array([bool(q.gold) for q in questions], dtype=bool),
-            digest=examples_digest(questions),
+            digest=examples_digest(questions, read),
         )
 
     @property
@@ -76,15 +85,31 @@ class ScopeExamples:
         return float(inside.mean() - outside.mean())
 
     def save(self, folder: Path) -> Path:
+        """Written whole or not at all: a running server may load it at any moment."""
         path = folder / EXAMPLES_FILE
-        np.savez(path, vectors=self.vectors, in_scope=self.in_scope, digest=np.array(self.digest))
+        partial = folder / f".{uuid.uuid4().hex}.npz"
+        try:
+            np.savez(
+                partial, vectors=self.vectors, in_scope=self.in_scope, digest=np.array(self.digest)
+            )
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
         return path
 
     @classmethod
-    def load(cls, folder: Path) -> ScopeExamples | None:
-        """The examples kept beside a model, if it has them."""
+    def load(cls, folder: Path, dimension: int | None = None) -> ScopeExamples | None:
+        """The examples kept beside a model, if it has readable ones of its ``dimension``."""
         path = folder / EXAMPLES_FILE
         if not path.is_file():
             return None
-        with np.load(path) as data:
-            return cls(data["vectors"], data["in_scope"].astype(bool), str(data["digest"]))
+        try:
+            with np.load(path) as data:
+                examples = cls(data["vectors"], data["in_scope"].astype(bool), str(data["digest"]))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            logger.warning("scope examples in %s not read: %s", folder, error)
+            return None
+        if dimension is not None and examples.vectors.shape[-1] != dimension:
+            logger.warning("scope examples in %s are not of the model's dimension", folder)
+            return None
+        return examples

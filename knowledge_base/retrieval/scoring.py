@@ -22,7 +22,7 @@ class Scores:
     per_procedure: np.ndarray
     # The question's similarity to the knowledge base at large; only dense search has one.
     background: float = 0.0
-    # The question as the embedding model read it (dense search only).
+    # The question's normalised embedding (dense search only).
     vector: np.ndarray | None = None
 
 

@@ -161,25 +161,39 @@ def test_the_adapt_command_refuses_a_held_out_set() -> None:
     assert "held-out" in result.output
 
 
+def test_an_adaptation_without_labelled_questions_keeps_the_strict_evidence(adapted) -> None:
+    from tthc.services import build_services
+
+    settings, _, _ = adapted
+    services = build_services(settings)
+    searcher = services.search.searcher()
+    services.close()
+    assert searcher.scope_examples is None
+    assert searcher.min_evidence == settings.confidence_evidence
+
+
 def test_labelled_out_of_scope_questions_keep_like_questions_from_being_trusted(adapted) -> None:
     """They teach no pairs, so the model is kept; they are embedded beside it and the index
-    rebuilt, and a search for a question like them is not trusted."""
+    rebuilt, and a running search that was built before follows it."""
     from knowledge_base.retrieval.evaluation import LabelledQuestion
     from tthc.adapting import adapt_search
     from tthc.services import build_services
 
     settings, second, _ = adapted
-    # Codes of the national catalogue outside these sixteen procedures: in scope, no pairs.
+    running = build_services(settings)
+    assert "scope" not in running.search.search("ngày mai thời tiết có mưa không").debug
+    # A code that is not among these sixteen procedures: in scope, but it makes no pairs.
     in_scope = ("đăng ký khai sinh cho con", "làm lại sổ hộ khẩu", "xin phiếu lý lịch tư pháp")
     out_of_scope = ("thời tiết hôm nay thế nào", "tỷ số trận bóng đá tối qua", "quán phở nào ngon")
     questions = [LabelledQuestion(question=q, gold=["9.999999"]) for q in in_scope] + [
         LabelledQuestion(question=q, gold=[]) for q in out_of_scope
     ]
     again = adapt_search(settings, questions, config=SMALL, per_procedure=2)
-    assert again.report is None and again.folder == second.folder
-    services = build_services(settings)
-    weather = services.search.search("ngày mai thời tiết có mưa không")
-    birth = services.search.search("đăng ký khai sinh cho bé ở đâu")
-    services.close()
+    assert again.report is None and again.folder == second.folder and again.scope_refreshed
+    weather = running.search.search("ngày mai thời tiết có mưa không")
+    birth = running.search.search("đăng ký khai sinh cho bé ở đâu")
+    evidence = running.search.searcher().min_evidence
+    running.close()
     assert not weather.confident and weather.debug["scope"] < 0
     assert birth.debug["scope"] > 0
+    assert evidence == settings.confidence_evidence_adapted

@@ -52,7 +52,7 @@ def test_examples_kept_beside_a_model_come_back_the_same(tmp_path: Path) -> None
     assert loaded is not None
     assert np.array_equal(loaded.vectors, kept.vectors)
     assert loaded.in_scope.tolist() == [True] * 3 + [False] * 3
-    assert loaded.digest == examples_digest(QUESTIONS)
+    assert loaded.digest == examples_digest(QUESTIONS, str.lower)
 
 
 def test_a_model_without_examples_has_none(tmp_path: Path) -> None:
@@ -61,4 +61,18 @@ def test_a_model_without_examples_has_none(tmp_path: Path) -> None:
 
 def test_a_question_changing_scope_changes_the_digest() -> None:
     changed = [*QUESTIONS[:5], labelled("thời tiết ngày 2", True)]
-    assert examples_digest(changed) != examples_digest(QUESTIONS)
+    assert examples_digest(changed, str.lower) != examples_digest(QUESTIONS, str.lower)
+
+
+def test_a_question_read_another_way_changes_the_digest() -> None:
+    assert examples_digest(QUESTIONS, str.upper) != examples_digest(QUESTIONS, str.lower)
+
+
+def test_an_unreadable_examples_file_is_no_examples(tmp_path: Path) -> None:
+    (tmp_path / "scope_examples.npz").write_bytes(b"not a zip")
+    assert ScopeExamples.load(tmp_path) is None
+
+
+def test_examples_of_another_dimension_are_no_examples(tmp_path: Path) -> None:
+    examples().save(tmp_path)
+    assert ScopeExamples.load(tmp_path, dimension=384) is None
