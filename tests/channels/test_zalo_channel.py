@@ -216,7 +216,7 @@ def test_clarification_is_sent_as_buttons_and_a_click_chooses(live) -> None:
     assert all(b["type"] == "oa.query.show" and b["payload"] == b["title"] for b in buttons)
     # Zalo sends the clicked button's payload back as the user's text.
     before = len(live.zalo.sends(user))
-    under_14 = next(b for b in buttons if "14" in b["title"])
+    under_14 = next(b for b in buttons if "dưới 14" in b["title"])
     deliver(live, text_event(live, user, under_14["payload"]))
     chosen = texts(answers(live, user, before + 1)[before:])
     assert f"mã {ID_CARD_UNDER_14}" in chosen
