@@ -35,9 +35,9 @@ from tthc.settings import PROJECT_ROOT, Settings
 DEVELOPMENT_SET = PROJECT_ROOT / "tests" / "data" / "devset.jsonl"
 # Questions written to teach the model how citizens ask (tests/data/README.md).
 TRAINING_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "training_questions.jsonl"
-# Measured on the national catalogue (2 cores): the whole command, with the labelled
-# questions' pairs, the examples and the index rebuild, took 0.09 s per generated pair on
-# one machine (2026-12-07, morning) and 0.16 s on a slower one (28.9 min, afternoon).
+# Measured on the national catalogue (2 cores), per generated pair with the labelled
+# questions' pairs: about 0.09 s of training and reindex on one machine (2026-12-07,
+# morning); 0.16 s for the whole command, examples included, on a slower one (28.9 min).
 SECONDS_PER_PAIR = 0.15
 # `tthc setup` adapts a knowledge base this small itself (the seed: about a minute).
 SETUP_ADAPTS_UP_TO = 300

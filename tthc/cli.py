@@ -195,7 +195,7 @@ def kb_adapt(
     if adapted.report is None:
         console.print(f"[green]Already adapted to this catalogue:[/] {adapted.folder}")
         if adapted.scope_refreshed:
-            console.print("The labelled questions changed: embedded again, index rebuilt.")
+            console.print("The labelled questions embedded again; index rebuilt.")
         return
     report = adapted.report
     console.print(

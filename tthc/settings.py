@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     confidence_evidence_adapted: float = Field(
         1.2,
         description="The same, when search runs with a model adapted here (`tthc kb "
-        "adapt`): it ranks better and also judges the scope by the labelled questions",
+        "adapt`) that judges the scope by labelled questions (else the one above)",
     )
     preferred_levels: list[str] = Field(
         default_factory=lambda: ["Cấp xã", "Cấp tỉnh", "Cấp bộ"],

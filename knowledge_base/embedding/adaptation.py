@@ -234,7 +234,8 @@ def adapt(
     staging = adapted / f".{adaptation_id}.partial"
     model.save(str(staging))
     # The export loads the saved folder again and traces it (1.7 GB more): free the trained
-    # copy, its gradients and the optimiser's state first, and give the memory back.
+    # copy's optimiser state and most of the rest first (the last step's graph still holds
+    # the parameters, about 85 MB), and give the memory back.
     del model, transformer, parameters, optimizer, schedule
     gc.collect()
     _return_freed_memory()
@@ -262,9 +263,13 @@ def adapt(
         **(extra_record or {}),
     }
     (staging / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False), "utf-8")
-    if before_publish is not None:
-        before_publish(staging)
-    staging.rename(report.folder)
+    try:
+        if before_publish is not None:
+            before_publish(staging)
+        staging.rename(report.folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _point_current(adapted, adaptation_id)
     _remove_old(adapted, keep=adaptation_id)
     return report

@@ -97,7 +97,11 @@ class HybridSearcher:
         examples = ScopeExamples.load(Path(index.model), index.dense.d) if adapted else None
         self.scope_examples = examples if examples is not None and examples.usable else None
         if adapted and self.scope_examples is None:
-            logger.warning("%s has no usable scope examples: rerun `tthc kb adapt`", index.model)
+            logger.warning(
+                "%s has fewer than 3 labelled questions of a kind to judge the scope by: "
+                "the base model's evidence threshold applies",
+                index.model,
+            )
         # Less shared vocabulary is enough only where the examples judge the scope too.
         self.min_evidence = (
             config.adapted_min_evidence if self.scope_examples is not None else config.min_evidence

@@ -109,7 +109,11 @@ class ScopeExamples:
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             logger.warning("scope examples in %s not read: %s", folder, error)
             return None
-        if dimension is not None and examples.vectors.shape[-1] != dimension:
+        if (
+            dimension is not None
+            and len(examples.vectors)
+            and examples.vectors.shape[-1] != dimension
+        ):
             logger.warning("scope examples in %s are not of the model's dimension", folder)
             return None
         return examples
