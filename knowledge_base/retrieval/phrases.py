@@ -71,13 +71,14 @@ class PhraseTagger:
         words = self._words(text)
         if not words or sum(len(p.split()) for p in self._found(words)) != len(words):
             return False
-        spelled = normalize(text).lower().replace(",", " ").split()
+        spelled = self._words(text, folded=False)
         return not (self.spellings and has_diacritics(text)) or set(spelled) <= self.spellings
 
     @staticmethod
-    def _words(text: str) -> list[str]:
+    def _words(text: str, folded: bool = True) -> list[str]:
         # Folding alone is enough: tone-mark placement, which normalize() fixes, is folded away.
-        return fold_diacritics(text.lower()).replace(",", " ").split()
+        text = fold_diacritics(text.lower()) if folded else normalize(text).lower()
+        return text.replace(",", " ").split()
 
     def _found(self, words: list[str]) -> list[str]:
         def lookup(chunk: list[str]) -> str | None:

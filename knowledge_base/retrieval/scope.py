@@ -41,7 +41,11 @@ NEIGHBOURS = 3
 
 def examples_digest(questions: Sequence[LabelledQuestion], read: Callable[[str], str]) -> str:
     """Which examples they are: each question as search reads it, and its scope."""
-    rows = sorted((read(q.question), bool(q.gold)) for q in questions)
+    return _digest([read(q.question) for q in questions], [bool(q.gold) for q in questions])
+
+
+def _digest(texts: Sequence[str], in_scope: Sequence[bool]) -> str:
+    rows = sorted(zip(texts, in_scope, strict=True))
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -61,11 +65,13 @@ class ScopeExamples:
         encode: Callable[[list[str]], np.ndarray],
     ) -> ScopeExamples:
         """``read`` turns a question into the text search embeds; ``encode`` embeds it."""
-        vectors = encode([read(q.question) for q in questions]) if questions else np.zeros((0, 1))
+        texts = [read(q.question) for q in questions]
+        in_scope = [bool(q.gold) for q in questions]
+        vectors = encode(texts) if texts else np.zeros((0, 1))
         return cls(
             vectors=np.asarray(vectors, dtype=np.float32),
-            in_scope=np.array([bool(q.gold) for q in questions], dtype=bool),
-            digest=examples_digest(questions, read),
+            in_scope=np.array(in_scope, dtype=bool),
+            digest=_digest(texts, in_scope),
         )
 
     @property
