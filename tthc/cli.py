@@ -206,6 +206,43 @@ def kb_adapt(
     )
 
 
+@kb.command("train-ranking")
+def kb_train_ranking(
+    questions: Annotated[
+        list[Path],
+        typer.Argument(help="Labelled questions the live index's model was not adapted on"),
+    ],
+    out: Annotated[Path, typer.Option(help="Where to write the weights")],
+    regularisation: Annotated[float, typer.Option(min=0.0001, help="Inverse L2 strength")] = 1.0,
+) -> None:
+    """Learn the ranking weights from labelled questions, searched with the live index.
+
+    Search uses them through TTHC_RANKING_WEIGHTS. The questions must be new to the adapted
+    model (README, "Learned ranking"): never a held-out or validation set.
+    """
+    from tthc.adapting import labelled_questions
+    from tthc.ranking import train_ranking
+
+    try:
+        labelled = labelled_questions(questions)
+        searcher = _services().search.searcher()
+        weights = train_ranking(
+            searcher, labelled, regularisation, sources=[path.name for path in questions]
+        )
+    except ValueError as error:  # HeldOutRefused, no usable question
+        console.print(f"[red]Error:[/] {error}")
+        raise typer.Exit(code=2) from error
+    if searcher.index.meta.get("adaptation") is None:
+        console.print(
+            "[yellow]The live index is built with the base model: search uses learned weights "
+            "only with a model adapted here.[/]"
+        )
+    weights.save(out)
+    console.print(f"[green]Learned from {weights.about['examples']} questions:[/] {out}")
+    for name, value in weights.weights.items():
+        console.print(f"  {name:<14} {value:+.4f}")
+
+
 @kb.command("reindex")
 def kb_reindex() -> None:
     """Rebuild the search index from the database and swap it in atomically."""

@@ -28,6 +28,7 @@ from knowledge_base.retention import (
     purge_turns,
 )
 from knowledge_base.retrieval.hybrid import SearchConfig
+from knowledge_base.retrieval.learned_ranking import RankingWeights
 from knowledge_base.retrieval.service import SearchService
 from knowledge_base.store import StoreCatalogue
 from tthc.backoffice.accounts import SignInThrottle
@@ -165,6 +166,7 @@ def search_config(settings: Settings) -> SearchConfig:
         min_evidence=settings.confidence_evidence,
         adapted_min_evidence=settings.confidence_evidence_adapted,
         preferred_levels=tuple(settings.preferred_levels),
+        ranking=RankingWeights.load(settings.ranking_weights) if settings.learned_ranking else None,
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge_base.embedding.adaptation import current_adaptation
+from knowledge_base.retrieval.learned_ranking import DEFAULT_RANKING_WEIGHTS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -85,6 +86,15 @@ class Settings(BaseSettings):
         1.2,
         description="The same, when search runs with a model adapted here (`tthc kb "
         "adapt`) that judges the scope by labelled questions (else the one above)",
+    )
+    learned_ranking: bool = Field(
+        True,
+        description="Order the candidates of an index built with a model adapted here by "
+        "learned weights (retrieval/learned_ranking.py); false: the hand-set mix",
+    )
+    ranking_weights: Path = Field(
+        DEFAULT_RANKING_WEIGHTS,
+        description="The learned weights (`tthc kb train-ranking` writes such a file)",
     )
     preferred_levels: list[str] = Field(
         default_factory=lambda: ["Cấp xã", "Cấp tỉnh", "Cấp bộ"],

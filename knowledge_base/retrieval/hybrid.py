@@ -4,8 +4,9 @@ A question is analysed (``query.py``), scored by the dense and the lexical retri
 (``dense.py``, ``lexical.py``), their candidates fused (``fusion.py``), variants of one
 procedure reranked (``reranking.py``) and the best hit weighed (``confidence.py``, with
 the labelled questions of ``scope.py`` where the model was adapted here), so
-that an out-of-scope question gets "I don't know", not a neighbour. A learned reranker
-goes in at the same seam as ``rerank_variants``.
+that an out-of-scope question gets "I don't know", not a neighbour. With a model adapted
+here, a learned linear model (``learned_ranking.py``) orders the candidates instead of the
+hand-set mix and variant weights.
 """
 
 from __future__ import annotations
@@ -22,13 +23,22 @@ from knowledge_base.retrieval.confidence import TRUSTED, confidence
 from knowledge_base.retrieval.dense import DenseRetriever
 from knowledge_base.retrieval.fusion import by_maximum, candidate_pool, fuse
 from knowledge_base.retrieval.index import SearchIndex
+from knowledge_base.retrieval.learned_ranking import CandidateEvidence, RankingWeights
 from knowledge_base.retrieval.lexical import LexicalRetriever
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
-from knowledge_base.retrieval.query import QueryAnalyzer
-from knowledge_base.retrieval.reranking import VariantTags, prefer_levels, rerank_variants
+from knowledge_base.retrieval.phrases import expand_abbreviations
+from knowledge_base.retrieval.query import AnalyzedQuery, QueryAnalyzer
+from knowledge_base.retrieval.reranking import (
+    VariantTags,
+    level_rank,
+    prefer_levels,
+    variant_evidence,
+    weigh_variants,
+)
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 from knowledge_base.retrieval.scope import ScopeExamples
-from knowledge_base.retrieval.scoring import Retriever, no_scores
+from knowledge_base.retrieval.scoring import Retriever, Scores, no_scores
+from knowledge_base.retrieval.tokens import folded_words
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +82,21 @@ class SearchConfig:
     special_case_weight: float = 0.05
     # A tie between variants of one procedure is broken by level within this margin.
     level_tie_margin: float = 0.03
+    # Learned weights that order the candidates of an index built with a model adapted
+    # here, in place of the mix above (``learned_ranking.py``); None keeps the mix.
+    ranking: RankingWeights | None = None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The procedures both retrievers propose for one question, with their evidence."""
+
+    positions: np.ndarray  # index positions
+    dense: Scores
+    lexical: Scores
+    evidence: CandidateEvidence
+    # How in scope the question looks (``ScopeExamples``); None without examples.
+    scope: float | None
 
 
 class HybridSearcher:
@@ -92,6 +117,7 @@ class HybridSearcher:
         self.lexical: Retriever = LexicalRetriever(index, lexicon.stopwords)
         self.variants = VariantTags.of(index.procedures, lexicon)
         self._base_names = {p.code: p.base_name for p in index.procedures}
+        self._codes = [p.code for p in index.procedures]
         adapted = index.meta.get("adaptation") is not None
         self.dense_weight = config.adapted_dense_weight if adapted else config.dense_weight
         examples = ScopeExamples.load(Path(index.model), index.dense.d) if adapted else None
@@ -106,6 +132,50 @@ class HybridSearcher:
         self.min_evidence = (
             config.adapted_min_evidence if self.scope_examples is not None else config.min_evidence
         )
+        self.ranking = config.ranking if adapted else None
+        self._name_words = [
+            folded_words(p.name, lexicon.stopwords)
+            | folded_words(expand_abbreviations(p.name, lexicon.abbreviations), lexicon.stopwords)
+            for p in index.procedures
+        ]
+        self._levels = np.array(
+            [level_rank(p.levels, config.preferred_levels) for p in index.procedures],
+            dtype=np.float32,
+        ) / max(len(config.preferred_levels), 1)
+
+    def candidates(self, query: AnalyzedQuery, mode: str = "hybrid") -> Candidates:
+        """What each retriever finds for an analysed question, for its best candidates."""
+        n = len(self.index.procedures)
+        dense = self.dense.score(query) if mode != "lexical" else no_scores(n)
+        lexical = self.lexical.score(query) if mode != "dense" else no_scores(n)
+        positions = candidate_pool(
+            dense.per_procedure, lexical.per_procedure, self.config.candidates
+        )
+        actions, special_cases = variant_evidence(positions, query.lexical_text, self.variants)
+        asked = folded_words(query.lexical_text, self.analyzer.lexicon.stopwords)
+        shared = np.array(
+            [len(self._name_words[c] & asked) for c in positions.tolist()], dtype=np.float32
+        )
+        sizes = np.array([len(self._name_words[c]) for c in positions.tolist()], dtype=np.float32)
+        scope, labelled = None, np.zeros(len(positions), dtype=np.float32)
+        if self.scope_examples is not None and dense.vector is not None:
+            similarities = self.scope_examples.similarities(dense.vector)
+            scope = self.scope_examples.closeness_of(similarities)
+            labelled = self.scope_examples.label_closeness(
+                similarities, [self._codes[c] for c in positions.tolist()]
+            )
+        evidence = CandidateEvidence(
+            dense=np.clip(dense.per_procedure[positions], 0.0, None),
+            lexical=lexical.per_procedure[positions],
+            action=actions,
+            special_cases=special_cases,
+            name_recall=shared / np.maximum(sizes, 1.0),
+            name_missing=sizes - shared,
+            level=self._levels[positions],
+            labelled=labelled,
+            procedures=n,
+        )
+        return Candidates(positions, dense, lexical, evidence, scope)
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         """Rank procedures for a question; ``mode`` may be dense or lexical for baselines."""
@@ -115,24 +185,21 @@ class HybridSearcher:
         n = len(self.index.procedures)
         if n == 0 or not query.text:
             return SearchResult(query=query, hits=[], confident=False, confidence=0.0, mode=mode)
-        dense = self.dense.score(query) if mode != "lexical" else no_scores(n)
-        lexical = self.lexical.score(query) if mode != "dense" else no_scores(n)
-
-        candidates = candidate_pool(
-            dense.per_procedure, lexical.per_procedure, self.config.candidates
-        )
-        dense_c = np.clip(dense.per_procedure[candidates], 0.0, None)
-        lexical_c = lexical.per_procedure[candidates]
-        fused = fuse(dense_c, by_maximum(lexical_c), self.dense_weight, mode)
-        if mode == "hybrid":
-            fused = rerank_variants(
-                fused,
-                candidates,
-                query.lexical_text,
-                self.variants,
-                self.config.action_weight,
-                self.config.special_case_weight,
-            )
+        found = self.candidates(query, mode)
+        candidates, dense = found.positions, found.dense
+        dense_c, lexical_c = found.evidence.dense, found.evidence.lexical
+        if mode == "hybrid" and self.ranking is not None:
+            fused = self.ranking.score(found.evidence.features())
+        else:
+            fused = fuse(dense_c, by_maximum(lexical_c), self.dense_weight, mode)
+            if mode == "hybrid":
+                fused = weigh_variants(
+                    fused,
+                    found.evidence.action,
+                    found.evidence.special_cases,
+                    self.config.action_weight,
+                    self.config.special_case_weight,
+                )
 
         order = np.argsort(-fused)
         hits = []
@@ -152,18 +219,13 @@ class HybridSearcher:
         hits = prefer_levels(
             hits, self._base_names, self.config.preferred_levels, self.config.level_tie_margin
         )[:top]
-        scope = (
-            self.scope_examples.closeness(dense.vector)
-            if self.scope_examples is not None and dense.vector is not None
-            else None
-        )
         trust, debug = confidence(
             hits[0] if hits else None,
             dense.background,
             n,
             self.config.min_margin,
             self.min_evidence,
-            scope=scope,
+            scope=found.scope,
         )
         return SearchResult(
             query=query,

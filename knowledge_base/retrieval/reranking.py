@@ -57,13 +57,33 @@ def rerank_variants(
     """Add ``action_weight`` to a candidate doing what the question asks (take it away
     from one doing something else), and take ``special_case_weight`` away for each special
     case that the candidate and the question do not share."""
+    actions, special_cases = variant_evidence(candidates, question, tags)
+    return weigh_variants(fused, actions, special_cases, action_weight, special_case_weight)
+
+
+def weigh_variants(
+    fused: np.ndarray,
+    actions: np.ndarray,
+    special_cases: np.ndarray,
+    action_weight: float,
+    special_case_weight: float,
+) -> np.ndarray:
+    """The hand-set mix's correction for what ``variant_evidence`` found."""
+    return fused + action_weight * actions - special_case_weight * special_cases
+
+
+def variant_evidence(
+    candidates: np.ndarray, question: str, tags: VariantTags
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate: +1 when it does what the question asks, -1 when it does something
+    else (``actions.agreement``); and how many special cases it and the question do not
+    share."""
     asked = tags.actions.tags(question)
     cases = tags.special_cases.tags(question) | age_cases(question)
-    adjusted = fused.copy()
-    for position, c in enumerate(candidates.tolist()):
-        adjusted[position] += action_weight * agreement(asked, tags.performs[c])
-        adjusted[position] -= special_case_weight * len(unshared(cases, tags.cases[c]))
-    return adjusted
+    positions = candidates.tolist()
+    actions = np.array([agreement(asked, tags.performs[c]) for c in positions], dtype=np.float32)
+    special = np.array([len(unshared(cases, tags.cases[c])) for c in positions], dtype=np.float32)
+    return actions, special
 
 
 def unshared(asked: frozenset[str], variant: frozenset[str]) -> frozenset[str]:
@@ -76,7 +96,7 @@ def unshared(asked: frozenset[str], variant: frozenset[str]) -> frozenset[str]:
     return differ
 
 
-def _level_rank(levels: list[str], preferred_levels: Sequence[str]) -> int:
+def level_rank(levels: list[str], preferred_levels: Sequence[str]) -> int:
     ranks = [preferred_levels.index(level) for level in levels if level in preferred_levels]
     return min(ranks, default=len(preferred_levels))
 
@@ -102,7 +122,7 @@ def prefer_levels(
             and base_names[other.code] == base
             and hit.score - other.score <= tie_margin
         ]
-        group.sort(key=lambda h: (_level_rank(h.levels, preferred_levels), -h.score))
+        group.sort(key=lambda h: (level_rank(h.levels, preferred_levels), -h.score))
         for member in group:
             ordered.append(member)
             placed.add(member.code)

@@ -58,6 +58,11 @@ def syllable_tokens(text: str, stopwords: frozenset[str] = frozenset()) -> list[
     return tokens
 
 
+def folded_words(text: str, stopwords: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The distinct folded syllables of ``text``, stop-words left out."""
+    return frozenset(w for w in _WORDS.findall(_fold(normalize(text))) if w not in stopwords)
+
+
 def compound_tokens(text: str) -> list[str]:
     """underthesea's multi-syllable words of three or more syllables, folded ("giay_chung_nhan").
 
