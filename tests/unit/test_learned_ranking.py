@@ -129,7 +129,7 @@ def test_a_missing_or_broken_weights_file_says_which(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot read the ranking weights"):
         RankingWeights.load(tmp_path / "absent.json")
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
-    with pytest.raises(ValueError, match="broken.json"):
+    with pytest.raises(ValueError, match=r"broken\.json"):
         RankingWeights.load(tmp_path / "broken.json")
 
 
