@@ -152,9 +152,9 @@ def fit_weights(
 ) -> RankingWeights:
     """Pairwise logistic regression: each right candidate against the ``negatives`` wrong
     ones the ``reference`` weights put highest (the ones that compete), on feature
-    differences. The result is then put on the reference's scale (a least-squares line
-    through the ten best candidates of each question), so that the margins set on that
-    scale keep their meaning."""
+    differences. The result is then put on the reference's scale (the best candidates'
+    scores given the reference's mean and spread), so that the thresholds and margins set
+    on that scale keep their meaning."""
     from sklearn.linear_model import LogisticRegression
 
     ref = np.array([reference.get(name, 0.0) for name in names], dtype=np.float32)
@@ -181,14 +181,11 @@ def fit_weights(
         sample_weight=np.concatenate([weight, weight]),
     )
     raw = model.coef_[0]
-    learned, referred = [], []
-    for example in examples:
-        scores = example.features @ raw
-        best = np.argsort(-scores, kind="stable")[:10]
-        learned.append(scores[best])
-        referred.append(example.features[best] @ ref)
-    slope, intercept = np.polyfit(np.concatenate(learned), np.concatenate(referred), 1)
-    if slope <= 0:
-        raise ValueError("the learned ranking disagrees with the reference scale; not used")
+    # The best candidate's score, by each: the same mean and spread under both, so that the
+    # share of questions whose best score clears a threshold stays about the same.
+    learned = np.array([float((e.features @ raw).max()) for e in examples])
+    referred = np.array([float((e.features @ ref).max()) for e in examples])
+    slope = referred.std() / max(learned.std(), 1e-9)
+    intercept = referred.mean() - slope * learned.mean()
     weights = {name: round(float(v * slope), 5) for name, v in zip(names, raw, strict=True)}
     return RankingWeights(weights, round(float(intercept), 5))

@@ -197,3 +197,39 @@ def test_labelled_out_of_scope_questions_keep_like_questions_from_being_trusted(
     assert not weather.confident and weather.debug["scope"] < 0
     assert birth.debug["scope"] > 0
     assert evidence == settings.confidence_evidence_adapted
+
+
+def test_ranking_weights_are_learned_from_questions_searched_with_the_adaptation(adapted) -> None:
+    from knowledge_base.retrieval.evaluation import LabelledQuestion
+    from knowledge_base.retrieval.learned_ranking import FEATURES
+    from tthc.ranking import train_ranking
+    from tthc.services import build_services
+
+    settings, _, _ = adapted
+    services = build_services(settings)
+    searcher = services.search.searcher()
+    services.close()
+    procedures = searcher.index.procedures[:10]
+    questions = [
+        LabelledQuestion(question=f"cho mình hỏi {p.name.lower()} cần giấy tờ gì", gold=[p.code])
+        for p in procedures
+    ]
+    weights = train_ranking(searcher, questions, sources=["seed questions"])
+    assert set(weights.weights) == set(FEATURES)
+    assert weights.about["examples"] == 10
+    assert weights.about["procedures"] == 16
+    assert weights == train_ranking(searcher, questions, sources=["seed questions"])
+
+
+def test_the_train_ranking_command_refuses_a_held_out_set(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tthc.cli import app
+
+    held_out = Path(__file__).resolve().parents[1] / "data" / "heldout.jsonl"
+    result = CliRunner().invoke(
+        app, ["kb", "train-ranking", str(held_out), "--out", str(tmp_path / "weights.json")]
+    )
+    assert result.exit_code == 2
+    assert "held-out" in result.output
+    assert not (tmp_path / "weights.json").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from knowledge_base.retrieval.evaluation import LabelledQuestion
 from knowledge_base.retrieval.scope import ScopeExamples, examples_digest
@@ -76,3 +77,65 @@ def test_an_unreadable_examples_file_is_no_examples(tmp_path: Path) -> None:
 def test_examples_of_another_dimension_are_no_examples(tmp_path: Path) -> None:
     examples().save(tmp_path)
     assert ScopeExamples.load(tmp_path, dimension=384) is None
+
+
+def answered_by(*rows: tuple[tuple[float, float], str]) -> ScopeExamples:
+    """Examples at the given (unit) vectors, each labelled with its procedures."""
+    vectors = np.array([vector for vector, _ in rows], dtype=np.float32)
+    labels = np.array([label for _, label in rows])
+    return ScopeExamples(vectors, labels != "", "digest", labels)
+
+
+def unit(degrees: float) -> tuple[float, float]:
+    return (float(np.cos(np.radians(degrees))), float(np.sin(np.radians(degrees))))
+
+
+def test_the_procedure_of_the_nearest_labelled_question_counts_most() -> None:
+    kept = answered_by(
+        (unit(0), "1.001193"), (unit(23), "2.000528,1.001193"), (unit(40), "1.000656")
+    )
+    similarities = kept.similarities(np.array(unit(0)))
+    closeness = kept.label_closeness(similarities, ["1.001193", "2.000528", "1.000656", "9.999"])
+    # cos 23° = 0.92: 0.08 further than the nearest; cos 40° = 0.77: beyond the margin.
+    assert closeness.tolist() == pytest.approx([1.0, 1 - 0.0795 / 0.15, 0.0, 0.0], abs=1e-3)
+
+
+def test_a_question_unlike_every_labelled_question_is_pulled_nowhere() -> None:
+    kept = answered_by((unit(0), "1.001193"), (unit(10), "2.000528"))
+    far = kept.similarities(np.array(unit(70)))  # cos 60° = 0.5 at best: halfway up the gate
+    nowhere = kept.similarities(np.array(unit(90)))  # cos 80° = 0.17
+    assert kept.label_closeness(far, ["2.000528"]).tolist() == pytest.approx([0.5], abs=0.02)
+    assert kept.label_closeness(nowhere, ["2.000528", "1.001193"]).tolist() == [0.0, 0.0]
+
+
+def test_out_of_scope_questions_name_no_procedure() -> None:
+    kept = answered_by((unit(0), ""), (unit(30), "1.001193"))
+    similarities = kept.similarities(np.array(unit(0)))
+    assert kept.label_closeness(similarities, ["1.001193"]).tolist() == [1.0]
+
+
+def test_labels_are_kept_beside_the_model(tmp_path: Path) -> None:
+    examples().save(tmp_path)
+    loaded = ScopeExamples.load(tmp_path)
+    assert loaded is not None
+    assert loaded.labels.tolist() == ["1.001193"] * 3 + [""] * 3
+
+
+def test_examples_kept_before_labels_judge_the_scope_and_name_no_procedure(tmp_path: Path) -> None:
+    kept = examples()
+    np.savez(
+        tmp_path / "scope_examples.npz",
+        vectors=kept.vectors,
+        in_scope=kept.in_scope,
+        digest=np.array(kept.digest),
+    )
+    loaded = ScopeExamples.load(tmp_path)
+    assert loaded is not None and loaded.usable
+    similarities = loaded.similarities(np.array([1.0, 0.0]))
+    assert loaded.label_closeness(similarities, ["1.001193"]).tolist() == [0.0]
+
+
+def test_a_question_labelled_with_another_procedure_changes_the_digest() -> None:
+    relabelled = [*QUESTIONS[:2], LabelledQuestion(question=QUESTIONS[2].question, gold=["2.0"])]
+    relabelled += QUESTIONS[3:]
+    assert examples_digest(relabelled, str.lower) != examples_digest(QUESTIONS, str.lower)
