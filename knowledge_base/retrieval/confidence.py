@@ -27,6 +27,7 @@ def confidence(
     min_margin: float,
     min_evidence: float,
     scope: float | None = None,
+    vouched: float = 0.0,
 ) -> tuple[float, dict[str, float]]:
     """A 0–1 trust in ``best``, and the figures it came from.
 
@@ -34,12 +35,13 @@ def confidence(
     to the knowledge base (``background``). ``min_evidence``: its BM25 score divided by
     ln(N), about the weight of a word that only one procedure uses. ``scope``: how much
     closer the question is to in-scope labelled questions than to out-of-scope ones, where
-    there are such examples; below 0 it is not trusted.
+    there are such examples; below 0 it is not trusted. ``vouched``: the rare words that
+    labelled questions about ``best``, much like this one, stand in for (``VOUCHED``).
     """
     if best is None:
         return 0.0, {}
     margin = best.dense - background
-    evidence = best.lexical / math.log(procedures + 1)
+    evidence = best.lexical / math.log(procedures + 1) + vouched
     by_margin = 0.5 + (margin - min_margin) * 10
     by_evidence = 0.5 + (evidence - min_evidence) * 0.5
     # Like the margin, a difference of cosines: 0.05 either side of 0 is the whole range.
