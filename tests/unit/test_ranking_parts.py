@@ -129,6 +129,15 @@ def test_a_question_like_in_scope_examples_keeps_its_trust() -> None:
     assert confidence(strong, 0.80, 2642, 0.03, 1.7, scope=0.05)[0] >= TRUSTED
 
 
+def test_labelled_questions_like_this_one_vouch_for_a_match_sharing_few_rare_words() -> None:
+    # "khoan giếng lấy nước" against "Đăng ký khai thác nước dưới đất": one rare word.
+    paraphrase = hit("a", 0.9, [], dense=0.40, lexical=7.0)
+    assert confidence(paraphrase, 0.05, 2642, 0.03, 1.2)[0] < TRUSTED
+    trust, figures = confidence(paraphrase, 0.05, 2642, 0.03, 1.2, vouched=1.0)
+    assert trust >= TRUSTED
+    assert figures["evidence"] == pytest.approx(7.0 / np.log(2643) + 1.0, abs=1e-3)
+
+
 def test_no_match_is_no_confidence() -> None:
     assert confidence(None, 0.8, 2642, 0.03, 1.7) == (0.0, {})
 
