@@ -3,6 +3,7 @@ questions, and the file they are kept in."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -21,21 +22,10 @@ pytestmark = pytest.mark.app
 
 
 def evidence(**columns: list[float]) -> CandidateEvidence:
+    """Evidence for a few candidates: the columns given, zeros for the rest."""
     n = len(next(iter(columns.values())))
-    zeros = [0.0] * n
-    values = {
-        name: np.array(columns.get(name, zeros), dtype=np.float32)
-        for name in (
-            "dense",
-            "lexical",
-            "action",
-            "special_cases",
-            "name_recall",
-            "name_missing",
-            "level",
-            "labelled",
-        )
-    }
+    names = [field.name for field in fields(CandidateEvidence) if field.name != "procedures"]
+    values = {name: np.array(columns.get(name, [0.0] * n), dtype=np.float32) for name in names}
     return CandidateEvidence(**values, procedures=100)
 
 
