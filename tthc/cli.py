@@ -225,18 +225,15 @@ def kb_train_ranking(
 
     try:
         labelled = labelled_questions(questions)
-        searcher = _services().search.searcher()
+        # The candidates' features do not depend on any weights, which may not exist yet.
+        settings = get_settings().model_copy(update={"learned_ranking": False})
+        searcher = build_services(settings).search.searcher()
         weights = train_ranking(
             searcher, labelled, regularisation, sources=[path.name for path in questions]
         )
     except ValueError as error:  # HeldOutRefused, no usable question
         console.print(f"[red]Error:[/] {error}")
         raise typer.Exit(code=2) from error
-    if searcher.index.meta.get("adaptation") is None:
-        console.print(
-            "[yellow]The live index is built with the base model: search uses learned weights "
-            "only with a model adapted here.[/]"
-        )
     weights.save(out)
     console.print(f"[green]Learned from {weights.about['examples']} questions:[/] {out}")
     for name, value in weights.weights.items():

@@ -58,6 +58,12 @@ def train_ranking(
     regularisation: float = 1.0,
     sources: Sequence[str] = (),
 ) -> RankingWeights:
+    """Weights learned from ``questions`` (named by ``sources`` in what they record)."""
+    if searcher.index.meta.get("adaptation") is None:
+        raise ValueError(
+            "the live index is built with the base model: learned weights apply only to one "
+            "built with a model adapted here (tthc kb adapt)"
+        )
     examples = ranking_examples(searcher, questions)
     learned = fit_weights(examples, hand_set_mix(searcher), regularisation)
     return replace(
@@ -65,7 +71,7 @@ def train_ranking(
         about={
             "learned": datetime.now(UTC).strftime("%Y-%m-%d"),
             "questions": list(sources),
-            "examples": sum(bool(e.right.any()) for e in examples),
+            "examples": sum(bool(e.right.any()) and not e.right.all() for e in examples),
             "model": Path(searcher.index.model).name,
             "procedures": len(searcher.index.procedures),
             "regularisation": regularisation,

@@ -166,8 +166,20 @@ def search_config(settings: Settings) -> SearchConfig:
         min_evidence=settings.confidence_evidence,
         adapted_min_evidence=settings.confidence_evidence_adapted,
         preferred_levels=tuple(settings.preferred_levels),
-        ranking=RankingWeights.load(settings.ranking_weights) if settings.learned_ranking else None,
+        ranking=ranking_weights(settings),
     )
+
+
+def ranking_weights(settings: Settings) -> RankingWeights | None:
+    """The learned weights, or None for the hand-set mix: when turned off, or when the file
+    cannot be read (search goes on with the mix, and says why)."""
+    if not settings.learned_ranking:
+        return None
+    try:
+        return RankingWeights.load(settings.ranking_weights)
+    except ValueError as error:
+        logger.warning("%s; search ranks with the hand-set mix", error)
+        return None
 
 
 def build_services(settings: Settings, encoder: Encoder | None = None) -> Services:

@@ -36,7 +36,8 @@ def confidence(
     ln(N), about the weight of a word that only one procedure uses. ``scope``: how much
     closer the question is to in-scope labelled questions than to out-of-scope ones, where
     there are such examples; below 0 it is not trusted. ``vouched``: the rare words that
-    labelled questions about ``best``, much like this one, stand in for (``VOUCHED``).
+    labelled questions about ``best``, much like this one, stand in for
+    (``SearchConfig.labelled_evidence`` times their closeness).
     """
     if best is None:
         return 0.0, {}

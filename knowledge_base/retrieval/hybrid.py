@@ -6,7 +6,7 @@ procedure reranked (``reranking.py``) and the best hit weighed (``confidence.py`
 the labelled questions of ``scope.py`` where the model was adapted here), so
 that an out-of-scope question gets "I don't know", not a neighbour. With a model adapted
 here, a learned linear model (``learned_ranking.py``) orders the candidates instead of the
-hand-set mix and variant weights.
+hand-set mix and variant weights; near-tied variants are still ordered by level.
 """
 
 from __future__ import annotations
@@ -139,7 +139,18 @@ class HybridSearcher:
         self.min_evidence = (
             config.adapted_min_evidence if self.scope_examples is not None else config.min_evidence
         )
-        self.ranking = config.ranking if adapted else None
+        # The weights were learned with labelled questions naming their procedures; examples
+        # kept before labels were (re-embedded by the next `tthc kb adapt`) keep the mix.
+        labelled = self.scope_examples is not None and bool(
+            (self.scope_examples.labels != "").any()
+        )
+        if adapted and config.ranking is not None and not labelled:
+            logger.warning(
+                "%s has no labelled questions naming procedures: the hand-set mix ranks "
+                "(`tthc kb adapt` embeds them)",
+                index.model,
+            )
+        self.ranking = config.ranking if adapted and labelled else None
         self._name_words = [
             folded_words(p.name, lexicon.stopwords)
             | folded_words(expand_abbreviations(p.name, lexicon.abbreviations), lexicon.stopwords)

@@ -57,7 +57,7 @@ DEFAULT_RANKING_WEIGHTS = (
 
 @dataclass(frozen=True)
 class CandidateEvidence:
-    """What search found for one question, per candidate (index positions ``candidates``)."""
+    """What search found for one question, one value per candidate."""
 
     dense: np.ndarray  # cosine similarity, clipped at 0
     lexical: np.ndarray  # BM25
@@ -123,16 +123,15 @@ class RankingWeights:
     def load(cls, path: Path) -> RankingWeights:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ValueError(f"cannot read the ranking weights {path}: {error}") from error
-        unknown = set(data["weights"]) - set(FEATURES)
+            weights = {str(k): float(v) for k, v in data["weights"].items()}
+            intercept = float(data.get("intercept", 0.0))
+            about = dict(data.get("about", {}))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"cannot read the ranking weights {path}: {error!r}") from error
+        unknown = set(weights) - set(FEATURES)
         if unknown:
             raise ValueError(f"{path}: unknown ranking features {sorted(unknown)}")
-        return cls(
-            {k: float(v) for k, v in data["weights"].items()},
-            float(data.get("intercept", 0.0)),
-            data.get("about", {}),
-        )
+        return cls(weights, intercept, about)
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,9 @@ def fit_weights(
     # share of questions whose best score clears a threshold stays about the same.
     learned = np.array([float((e.features @ raw).max()) for e in examples])
     referred = np.array([float((e.features @ ref).max()) for e in examples])
-    slope = referred.std() / max(learned.std(), 1e-9)
+    if learned.std() < 1e-6 or referred.std() < 1e-6:
+        raise ValueError("too few distinct questions to put the learned scores on a scale")
+    slope = referred.std() / learned.std()
     intercept = referred.mean() - slope * learned.mean()
     weights = {name: round(float(v * slope), 5) for name, v in zip(names, raw, strict=True)}
     return RankingWeights(weights, round(float(intercept), 5))

@@ -167,6 +167,8 @@ class ScopeExamples:
                 in_scope = data["in_scope"].astype(bool)
                 # Examples kept before labels were: they judge the scope, not the ranking.
                 labels = data["labels"] if "labels" in data.files else np.full(len(in_scope), "")
+                if len(labels) != len(in_scope):
+                    raise ValueError("labels and examples do not match")
                 examples = cls(data["vectors"], in_scope, str(data["digest"]), labels)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             logger.warning("scope examples in %s not read: %s", folder, error)

@@ -118,6 +118,19 @@ def test_a_deployment_can_search_with_its_base_model_instead(adapted) -> None:
     assert base.resolved_embedding_model == str(base.model_dir)
 
 
+def test_search_with_the_base_model_ranks_by_the_hand_set_mix(tmp_path: Path) -> None:
+    from tests.conftest import deployment_settings
+    from tthc.services import build_services
+
+    services = build_services(deployment_settings(tmp_path / "data"))
+    services.upgrade_database()
+    services.search.reindex()
+    searcher = services.search.searcher()
+    services.close()
+    assert services.search.config.ranking is not None
+    assert searcher.ranking is None
+
+
 def test_a_rerun_with_nothing_changed_keeps_the_current_adaptation(adapted) -> None:
     from tthc.adapting import adapt_search
 
@@ -170,6 +183,7 @@ def test_an_adaptation_without_labelled_questions_keeps_the_strict_evidence(adap
     services.close()
     assert searcher.scope_examples is None
     assert searcher.min_evidence == settings.confidence_evidence
+    assert searcher.ranking is None  # the weights were learned with labelled questions
 
 
 def test_labelled_out_of_scope_questions_keep_like_questions_from_being_trusted(adapted) -> None:
@@ -193,10 +207,12 @@ def test_labelled_out_of_scope_questions_keep_like_questions_from_being_trusted(
     weather = running.search.search("ngày mai thời tiết có mưa không")
     birth = running.search.search("đăng ký khai sinh cho bé ở đâu")
     evidence = running.search.searcher().min_evidence
+    learned = running.search.searcher().ranking
     running.close()
     assert not weather.confident and weather.debug["scope"] < 0
     assert birth.debug["scope"] > 0
     assert evidence == settings.confidence_evidence_adapted
+    assert learned is not None
 
 
 def test_ranking_weights_are_learned_from_questions_searched_with_the_adaptation(adapted) -> None:
@@ -218,7 +234,7 @@ def test_ranking_weights_are_learned_from_questions_searched_with_the_adaptation
     assert set(weights.weights) == set(FEATURES)
     assert weights.about["examples"] == 10
     assert weights.about["procedures"] == 16
-    assert weights == train_ranking(searcher, questions, sources=["seed questions"])
+    assert weights.weights == train_ranking(searcher, questions).weights
 
 
 def test_the_train_ranking_command_refuses_a_held_out_set(tmp_path: Path) -> None:

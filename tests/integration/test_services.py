@@ -59,3 +59,26 @@ def test_a_command_that_needs_no_profile_does_not_read_one(tmp_path: Path) -> No
     with pytest.raises(FileNotFoundError):
         services.profile  # noqa: B018
     services.close()
+
+
+def test_search_ranks_with_the_shipped_learned_weights_unless_turned_off(tmp_path: Path) -> None:
+    settings = deployment_settings(tmp_path / "data")
+    services = build_services(settings)
+    assert services.search.config.ranking is not None
+    assert services.search.config.ranking.weights["labelled"] > 0
+    services.close()
+    off = build_services(settings.model_copy(update={"learned_ranking": False}))
+    assert off.search.config.ranking is None
+    off.close()
+
+
+def test_unreadable_ranking_weights_leave_search_to_the_hand_set_mix(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "weights.json"
+    broken.write_text('{"weights": null}', encoding="utf-8")
+    settings = deployment_settings(tmp_path / "data").model_copy(update={"ranking_weights": broken})
+    services = build_services(settings)
+    assert services.search.config.ranking is None
+    assert "weights.json" in caplog.text and "hand-set mix" in caplog.text
+    services.close()
