@@ -237,6 +237,23 @@ def test_ranking_weights_are_learned_from_questions_searched_with_the_adaptation
     assert weights.weights == train_ranking(searcher, questions).weights
 
 
+def test_ranking_weights_are_not_learned_from_questions_the_model_was_adapted_with(
+    adapted,
+) -> None:
+    """The questions the labelled-questions test above embedded beside the model."""
+    from knowledge_base.retrieval.evaluation import LabelledQuestion
+    from tthc.ranking import train_ranking
+    from tthc.services import build_services
+
+    settings, _, _ = adapted
+    services = build_services(settings)
+    searcher = services.search.searcher()
+    services.close()
+    seen = [LabelledQuestion(question="làm lại sổ hộ khẩu", gold=["9.999999"])]
+    with pytest.raises(ValueError, match="among the labelled questions"):
+        train_ranking(searcher, seen)
+
+
 def test_the_train_ranking_command_refuses_a_held_out_set(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
