@@ -113,6 +113,11 @@ def resolve(
             if best == current_code:
                 return Resolution(Outcome.current, current_code)
             return Resolution(Outcome.found, best, candidates=within.hits)
+    if current_code and current_name and set(own_words) <= _syllables(current_name):
+        # "bao lâu thì có phiếu", "lệ phí cấp phép hết bao nhiêu": the message's own words
+        # are all words of the procedure under discussion, so it names no other one; searched,
+        # such a short message may match many procedures equally well.
+        return Resolution(Outcome.current, current_code)
     # A new question is searched as typed: the search model learned whole questions, and
     # without diacritics a question phrase hides in the name ("lần đầu" read as "ở đâu").
     # A follow-up is searched for what it adds to the procedure under discussion.
@@ -156,14 +161,17 @@ def resolve(
     return Resolution(Outcome.found, best.code, candidates=result.hits)
 
 
+def _syllables(name: str) -> set[str]:
+    return set(_WORD.findall(fold_diacritics(name.lower())))
+
+
 def _names_the_best(own_words: list[str], result: SearchResult, min_agreement: float) -> bool:
     """A short message made of the best procedure's own words ("khai sinh", "tạm trú") is
     a question about it, though too short for search's confidence to be sure."""
     if not result.hits or len(own_words) > SHORT_NAME_SYLLABLES:
         return False
     best = result.hits[0]
-    name = set(_WORD.findall(fold_diacritics(best.name.lower())))
-    return best.score >= min_agreement and set(own_words) <= name
+    return best.score >= min_agreement and set(own_words) <= _syllables(best.name)
 
 
 def typed_choice(message: str, offered: dict[str, str]) -> str | None:

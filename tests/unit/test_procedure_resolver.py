@@ -91,6 +91,22 @@ def test_a_follow_up_with_one_word_of_its_own_stays_on_the_current_one() -> None
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.000894")
 
 
+def test_a_follow_up_in_the_current_procedures_own_words_stays_on_it_without_searching() -> None:
+    """Searched, "bao lâu thì có phiếu" matched several procedures issuing a "phiếu"."""
+    search = FakeSearch([hit("1.000001", 0.92), hit("1.000002", 0.91)])
+    current = ("3.000333", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam")
+    resolution = resolve("bao lâu thì có phiếu", current[0], search, 0.07, current_name=current[1])
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "3.000333")
+    assert search.queries == []
+
+
+def test_a_follow_up_with_a_word_the_current_name_lacks_is_searched() -> None:
+    search = FakeSearch([hit("1.001193", 1.0)])
+    current = ("1.000656", "Đăng ký khai tử")
+    resolution = resolve("còn khai sinh thì sao", current[0], search, 0.07, current_name=current[1])
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.001193")
+
+
 def test_naming_another_procedure_switches_even_if_the_current_one_trails_it() -> None:
     # "kết hôn" and "khai sinh" share words: the current procedure is in the top five,
     # far behind the one the message names.
