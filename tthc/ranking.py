@@ -29,7 +29,6 @@ def ranking_examples(
 ) -> list[RankingExample]:
     """The candidates of each in-scope question, as search finds them."""
     examples = []
-    codes = [procedure.code for procedure in searcher.index.procedures]
     known = 0
     for question in questions:
         if not question.gold:
@@ -38,11 +37,9 @@ def ranking_examples(
         if not query.text:
             continue
         found = searcher.candidates(query)
-        kept = searcher.scope_examples
-        if kept is not None and found.dense.vector is not None:
-            known += float(kept.similarities(found.dense.vector).max()) > SAME_QUESTION
+        known += found.nearest_example is not None and found.nearest_example > SAME_QUESTION
         gold = set(question.gold)
-        right = [codes[c] in gold for c in found.positions.tolist()]
+        right = [searcher.codes[c] in gold for c in found.positions.tolist()]
         examples.append(RankingExample(found.evidence.features(), np.array(right)))
     if known:
         raise ValueError(

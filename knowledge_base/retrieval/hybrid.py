@@ -102,8 +102,10 @@ class Candidates:
     dense: Scores
     lexical: Scores
     evidence: CandidateEvidence
-    # How in scope the question looks (``ScopeExamples``); None without examples.
+    # How in scope the question looks, and its cosine with the nearest labelled question
+    # (``ScopeExamples``); None without examples.
     scope: float | None
+    nearest_example: float | None
 
 
 class HybridSearcher:
@@ -124,7 +126,7 @@ class HybridSearcher:
         self.lexical: Retriever = LexicalRetriever(index, lexicon.stopwords)
         self.variants = VariantTags.of(index.procedures, lexicon)
         self._base_names = {p.code: p.base_name for p in index.procedures}
-        self._codes = [p.code for p in index.procedures]
+        self.codes = [p.code for p in index.procedures]
         adapted = index.meta.get("adaptation") is not None
         self.dense_weight = config.adapted_dense_weight if adapted else config.dense_weight
         examples = ScopeExamples.load(Path(index.model), index.dense.d) if adapted else None
@@ -175,12 +177,13 @@ class HybridSearcher:
             [len(self._name_words[c] & asked) for c in positions.tolist()], dtype=np.float32
         )
         sizes = np.array([len(self._name_words[c]) for c in positions.tolist()], dtype=np.float32)
-        scope, labelled = None, np.zeros(len(positions), dtype=np.float32)
+        scope, nearest, labelled = None, None, np.zeros(len(positions), dtype=np.float32)
         if self.scope_examples is not None and dense.vector is not None:
             similarities = self.scope_examples.similarities(dense.vector)
             scope = self.scope_examples.closeness_of(similarities)
+            nearest = float(similarities.max())
             labelled = self.scope_examples.label_closeness(
-                similarities, [self._codes[c] for c in positions.tolist()]
+                similarities, [self.codes[c] for c in positions.tolist()]
             )
         evidence = CandidateEvidence(
             dense=np.clip(dense.per_procedure[positions], 0.0, None),
@@ -193,7 +196,7 @@ class HybridSearcher:
             labelled=labelled,
             procedures=n,
         )
-        return Candidates(positions, dense, lexical, evidence, scope)
+        return Candidates(positions, dense, lexical, evidence, scope, nearest)
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         """Rank procedures for a question; ``mode`` may be dense or lexical for baselines."""

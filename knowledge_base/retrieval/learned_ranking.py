@@ -104,8 +104,8 @@ class RankingWeights:
     intercept: float = 0.0
     about: dict[str, object] = field(default_factory=dict)
 
-    def score(self, features: np.ndarray, names: Sequence[str] = FEATURES) -> np.ndarray:
-        vector = np.array([self.weights.get(name, 0.0) for name in names], dtype=np.float32)
+    def score(self, features: np.ndarray) -> np.ndarray:
+        vector = np.array([self.weights.get(name, 0.0) for name in FEATURES], dtype=np.float32)
         return features @ vector + self.intercept
 
     def save(self, path: Path) -> None:
@@ -147,7 +147,6 @@ def fit_weights(
     reference: dict[str, float],
     regularisation: float = 1.0,
     negatives: int = 20,
-    names: Sequence[str] = FEATURES,
 ) -> RankingWeights:
     """Pairwise logistic regression: each right candidate against the ``negatives`` wrong
     ones the ``reference`` weights put highest (the ones that compete), on feature
@@ -156,7 +155,7 @@ def fit_weights(
     on that scale keep their meaning."""
     from sklearn.linear_model import LogisticRegression
 
-    ref = np.array([reference.get(name, 0.0) for name in names], dtype=np.float32)
+    ref = np.array([reference.get(name, 0.0) for name in FEATURES], dtype=np.float32)
     differences = []
     for example in examples:
         right = np.flatnonzero(example.right)
@@ -188,5 +187,5 @@ def fit_weights(
         raise ValueError("too few distinct questions to put the learned scores on a scale")
     slope = referred.std() / learned.std()
     intercept = referred.mean() - slope * learned.mean()
-    weights = {name: round(float(v * slope), 5) for name, v in zip(names, raw, strict=True)}
+    weights = {name: round(float(v * slope), 5) for name, v in zip(FEATURES, raw, strict=True)}
     return RankingWeights(weights, round(float(intercept), 5))
