@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from actions.question_wording import content_syllables, search_query
+from actions.question_wording import asks_the_same_of_another, content_syllables, search_query
 from knowledge_base.retrieval.phrases import PhraseTagger
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 from vntext.normalization import fold_diacritics, has_diacritics
@@ -27,6 +27,9 @@ FOLLOW_UP_MARGIN = 0.25
 # A follow-up that adds a fact moves to another variant only among the message's own
 # best this many.
 SWITCH_DEPTH = 10
+# A follow-up moves to another procedure only when the message alone finds it scoring at
+# least this close to the current one searched with the message (fused scores).
+CURRENT_LEAD = 0.1
 # A message of at most this many syllables that are all words of the best procedure's
 # name is taken as that name ("khai sinh").
 SHORT_NAME_SYLLABLES = 4
@@ -149,6 +152,17 @@ def resolve(
         # short question with a word or two of its own still follows on from it. A message
         # that clearly names another one ("còn kết hôn thì sao?") switches.
         return Resolution(Outcome.current, current_code)
+    if (
+        current_code
+        and current_name
+        and not asks_the_same_of_another(message)
+        and _current_explains_it(result, search_within(), current_code)
+    ):
+        # "nộp trực tiếp thì tổng cộng bn ngày", "có cần đi khám sức khoẻ lại ko": searched
+        # alone, a follow-up matches some procedure weakly; read with the current one's name
+        # it fits that one far better. A switch names its procedure as well as the current
+        # name fits ("mấy ngày thì có hộ chiếu" after a căn cước question).
+        return Resolution(Outcome.current, current_code)
     if not trusted:
         return Resolution(Outcome.not_found, candidates=result.hits)
     best = result.hits[0]
@@ -159,6 +173,17 @@ def resolve(
     if len(close) > 1:
         return Resolution(Outcome.clarify, candidates=close)
     return Resolution(Outcome.found, best.code, candidates=result.hits)
+
+
+def _current_explains_it(alone: SearchResult, within: SearchResult, current_code: str) -> bool:
+    """The procedure under discussion, searched with the message, scores well above the
+    best the message finds alone (and near the best of its own search)."""
+    if not within.confident or not within.hits:
+        return False
+    scores = {hit.code: hit.score for hit in within.hits}
+    if current_code not in scores or within.hits[0].score - scores[current_code] > CURRENT_LEAD:
+        return False
+    return not alone.hits or alone.hits[0].score < scores[current_code] - CURRENT_LEAD
 
 
 def _syllables(name: str) -> set[str]:

@@ -25,7 +25,7 @@ _WORD_LIST = """
     phải pháp phí qua quả quan quy ra rồi sao sơ sau sửa thế theo thì thời gian thủ tục
     thực tiền tờ trả trình trực tuyến từ tuần ừ vẫn văn bản vậy về vì với vs xin xong
     căn lý đăng ký bn bnh luật này việc dựa lấy cấp chuẩn bị đóng hạn nhận khoảng tầm
-    mới cũng đây kia nữa thêm chưa chỉ cả bằng nếu trên tại tôi tớ mình e cháu con
+    mới cũng đây kia nữa thêm chưa chỉ cả bằng nếu trên tại tôi tớ mình e cháu con đk
 """
 _QUESTION_WORDS = frozenset(_WORD_LIST.split())
 _FOLDED_QUESTION_WORDS = frozenset(fold_diacritics(w) for w in _QUESTION_WORDS)
@@ -60,6 +60,17 @@ _QUESTION_PHRASES = [
     "nop truc tuyen",
     "truc tuyen",
     "online",
+    # The way of submitting, not a procedure ("đk qua vneid", "nộp trực tiếp").
+    "qua vneid",
+    "tren vneid",
+    "bang vneid",
+    "truc tiep",
+    "qua buu dien",
+    "qua buu chinh",
+    "tren dien thoai",
+    "qua dien thoai",
+    "qua mang",
+    "tren mang",
     "the nao",
     "ra sao",
     "cho em hoi",
