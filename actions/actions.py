@@ -26,7 +26,7 @@ from actions import messages
 from actions.answers import answer, facet_answer
 from actions.deployment import DeploymentProfile
 from actions.dossier_status import DossierStatusProvider, LookupLimit, looks_like_a_code
-from actions.facets import INTENT_FACETS, Facet, asked_facets
+from actions.facets import INTENT_FACETS, Facet, asked_facets, cued_facets
 from actions.procedure_resolver import (
     Outcome,
     Resolution,
@@ -270,15 +270,21 @@ class ActionAnswerProcedure(ServiceAction):
         tracker: Tracker,
         otherwise: str,
         buttons: list[dict] | None = None,
+        follow_ups: bool = True,
     ) -> list[EventType]:
         """Answer the procedure a message names, whatever the intent classifier made of it
         ("mình muốn mở quán cà phê nhỏ ở nhà" read as out of scope); else say ``otherwise``
-        (with ``buttons``).
+        (with ``buttons``). ``follow_ups``: a question about the procedure under discussion
+        is answered too.
         """
         text = _text(tracker)
         current = tracker.get_slot("procedure_code")
         resolution = await self.resolve(text, current) if text else Resolution(Outcome.not_found)
-        if resolution.outcome in (Outcome.found, Outcome.clarify):
+        if resolution.outcome in (Outcome.found, Outcome.clarify) or (
+            # "nộp trực tiếp thì tổng cộng bn ngày" asks something of the procedure under
+            # discussion; a remark on another subject asks nothing of it.
+            follow_ups and resolution.outcome is Outcome.current and cued_facets(text)
+        ):
             facets = _pending_facets(tracker) or _facets_asked(text, None, tracker)
             return self.respond(dispatcher, tracker, resolution, facets)
         _say(dispatcher, otherwise, buttons)
@@ -379,7 +385,10 @@ class ActionFallback(ActionAnswerProcedure):
         )
 
 
-class ActionDossierStatus(ServiceAction):
+class ActionDossierStatus(ActionAnswerProcedure):
+    """A dossier's status by its receipt code; a question about a procedure that the
+    classifier took for one ("nộp hs vào lớp 1, xin thêm bản sao thì bn tiền") is answered."""
+
     def name(self) -> str:
         return "action_dossier_status"
 
@@ -395,8 +404,14 @@ class ActionDossierStatus(ServiceAction):
         if code is None:
             if looks_like_a_code(text):
                 _say(dispatcher, messages.malformed_receipt_code())
-            else:
-                _say(dispatcher, messages.ask_receipt_code())
+                return []
+            if cued_facets(text):
+                # "hồ sơ của tôi bao giờ có kết quả" is about the citizen's own dossier,
+                # not the procedure under discussion.
+                return await self.answer_a_confident_match(
+                    dispatcher, tracker, messages.ask_receipt_code(), follow_ups=False
+                )
+            _say(dispatcher, messages.ask_receipt_code())
             return []
         if not self.services.dossier_lookups.allows(tracker.sender_id or ""):
             _say(dispatcher, messages.too_many_lookups(self.profile))

@@ -384,6 +384,22 @@ def test_a_mistyped_receipt_code_is_explained_not_looked_up(act: Act) -> None:
     assert "chưa đúng định dạng" in texts(dispatcher)
 
 
+def test_a_procedure_question_read_as_a_dossier_lookup_is_answered(act: Act) -> None:
+    action = act(ActionDossierStatus, ScriptedSearch((BIRTH, 1.0)))
+    question = "mk cần bản sao gks của con để nộp hs vào lớp 1, 1 bản bn tiền ạ"
+    events, dispatcher = run(action, tracker(question, "ask_dossier_status"))
+    assert SlotSet("procedure_code", BIRTH) in events
+    assert "mã hồ sơ" not in texts(dispatcher)
+
+
+def test_asking_after_ones_own_dossier_still_gets_asked_for_the_receipt_code(act: Act) -> None:
+    action = act(ActionDossierStatus, UntrustedAlone(BIRTH, alone_finds=False))
+    message = "hồ sơ của em bao giờ có kết quả ạ"
+    events, dispatcher = run(action, tracker(message, "ask_dossier_status", procedure_code=BIRTH))
+    assert events == []
+    assert "mã hồ sơ" in texts(dispatcher)
+
+
 def test_a_tracking_system_that_is_down_gets_an_apology_naming_the_code(act: Act) -> None:
     action = act(ActionDossierStatus, dossiers=TrackingSystemDown())
     _, dispatcher = run(action, tracker(f"hồ sơ {DEMO_CODE}", "ask_dossier_status"))
@@ -580,6 +596,26 @@ def test_a_question_with_masked_phone_and_email_is_answered_not_handed_off(act: 
     events, dispatcher = run(action, tracker(masked, "ask_human"))
     assert SlotSet("procedure_code", BIRTH) in events
     assert f"(mã {BIRTH})" in texts(dispatcher)
+
+
+def test_a_question_about_the_current_procedure_read_as_a_request_for_a_person_is_answered(
+    act: Act,
+) -> None:
+    action = act(ActionHandoff, UntrustedAlone(BIRTH, alone_finds=False))
+    message = "nộp trực tiếp thì tổng cộng bn ngày"
+    events, dispatcher = run(action, tracker(message, "ask_human", procedure_code=BIRTH))
+    assert SlotSet("answered_facet", "processing_time") in events
+    assert f"mã {BIRTH}" in texts(dispatcher)
+
+
+def test_a_remark_on_another_subject_read_as_out_of_scope_stays_declined(
+    act: Act, profile: DeploymentProfile
+) -> None:
+    action = act(ActionOutOfScope, UntrustedAlone(BIRTH, alone_finds=False))
+    message = "thời tiết hôm nay đẹp quá"
+    events, dispatcher = run(action, tracker(message, "out_of_scope", procedure_code=BIRTH))
+    assert events == []
+    assert profile.hotline in texts(dispatcher)
 
 
 def test_a_request_for_a_person_without_a_confident_match_still_gets_the_ways_to_reach_one(
