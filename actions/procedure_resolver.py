@@ -156,7 +156,7 @@ def resolve(
         current_code
         and current_name
         and not asks_the_same_of_another(message)
-        and _current_explains_it(result, search_within(), current_code)
+        and _current_explains_it(result, search_within(), current_code, trusted)
     ):
         # "nộp trực tiếp thì tổng cộng bn ngày", "có cần đi khám sức khoẻ lại ko": searched
         # alone, a follow-up matches some procedure weakly; read with the current one's name
@@ -175,10 +175,14 @@ def resolve(
     return Resolution(Outcome.found, best.code, candidates=result.hits)
 
 
-def _current_explains_it(alone: SearchResult, within: SearchResult, current_code: str) -> bool:
+def _current_explains_it(
+    alone: SearchResult, within: SearchResult, current_code: str, alone_trusted: bool
+) -> bool:
     """The procedure under discussion, searched with the message, scores well above the
-    best the message finds alone (and near the best of its own search)."""
-    if not within.confident or not within.hits:
+    best the message finds alone (and near the best of its own search). Where nothing
+    else is trusted with the message, the current one need not be either: the message's
+    own words may be ones no record has ("người bán có phải làm gì trước ko")."""
+    if not within.hits or (alone_trusted and not within.confident):
         return False
     scores = {hit.code: hit.score for hit in within.hits}
     if current_code not in scores or within.hits[0].score - scores[current_code] > CURRENT_LEAD:

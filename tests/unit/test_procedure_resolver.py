@@ -236,3 +236,23 @@ def test_the_way_of_submitting_names_no_procedure() -> None:
         "đk online qua vneid thì phí bn", ("1.004194", "Đăng ký tạm trú"), search
     )
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.004194")
+
+
+class UnsureWithin(ByQuery):
+    """Nothing confident: the message alone matches little; with the current name, the
+    current procedure leads though the evidence for the message's own words is thin."""
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        result = super().search(question, top, mode)
+        return SearchResult(result.query, result.hits, False, 0.1)
+
+
+def test_a_follow_up_nothing_else_claims_stays_on_the_current_one_though_search_is_unsure() -> None:
+    search = UnsureWithin(
+        [hit("1.008498", 0.75, "Đăng ký thuế lần đầu")],
+        when="Cấp chứng nhận đăng ký xe",
+        hits=[hit("1.013076", 1.36), hit("1.013079", 1.17)],
+    )
+    current = ("1.013076", "Cấp chứng nhận đăng ký xe khi đổi chủ")
+    resolution = follow_up("nguoi ban co phai lam gi truoc ko, han bao lau", current, search)
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013076")
