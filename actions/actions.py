@@ -405,14 +405,18 @@ class ActionDossierStatus(ActionAnswerProcedure):
             if looks_like_a_code(text):
                 _say(dispatcher, messages.malformed_receipt_code())
                 return []
-            if cued_facets(text):
-                # "hồ sơ của tôi bao giờ có kết quả" is about the citizen's own dossier,
-                # not the procedure under discussion.
-                return await self.answer_a_confident_match(
-                    dispatcher, tracker, messages.ask_receipt_code(), follow_ups=False
-                )
-            _say(dispatcher, messages.ask_receipt_code())
-            return []
+            if not cued_facets(text):
+                _say(dispatcher, messages.ask_receipt_code())
+                return []
+            # "hồ sơ của tôi bao giờ có kết quả" is about the citizen's own dossier, not the
+            # procedure under discussion; where the message names a procedure, its answer
+            # comes first and the way to look up a dossier after it.
+            events = await self.answer_a_confident_match(
+                dispatcher, tracker, messages.ask_receipt_code(), follow_ups=False
+            )
+            if events:
+                _say(dispatcher, messages.ask_receipt_code())
+            return events
         if not self.services.dossier_lookups.allows(tracker.sender_id or ""):
             _say(dispatcher, messages.too_many_lookups(self.profile))
             return []
@@ -449,7 +453,8 @@ class ActionHandoff(ActionAnswerProcedure):
 
 
 class ActionOutOfScope(ActionAnswerProcedure):
-    """Read as out of scope; a procedure that search is confident of is still answered."""
+    """Read as out of scope; a procedure that search is confident of is still answered, and
+    so is a question about the one under discussion (``answer_a_confident_match``)."""
 
     def name(self) -> str:
         return "action_out_of_scope"

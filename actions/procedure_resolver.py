@@ -27,9 +27,14 @@ FOLLOW_UP_MARGIN = 0.25
 # A follow-up that adds a fact moves to another variant only among the message's own
 # best this many.
 SWITCH_DEPTH = 10
-# A follow-up moves to another procedure only when the message alone finds it scoring at
-# least this close to the current one searched with the message (fused scores).
+# A follow-up stays on the current procedure when, searched with the current name, that
+# procedure is within this of the best, and the message alone finds nothing scoring within
+# this of it (fused scores); otherwise it is resolved as a new question.
 CURRENT_LEAD = 0.1
+# Below this scope closeness (``retrieval/scope.py``) a message is off the subject. Slightly
+# below 0 are follow-ups whose own words say little ("đi làm trễ có sao không", -0.02);
+# "học phí đại học" is -0.06, "thời tiết hôm nay" -0.29.
+OFF_TOPIC_SCOPE = -0.05
 # A message of at most this many syllables that are all words of the best procedure's
 # name is taken as that name ("khai sinh").
 SHORT_NAME_SYLLABLES = 4
@@ -129,7 +134,17 @@ def resolve(
     )
 
     trusted = is_trusted(result) or _names_the_best(own_words, result, min_agreement)
-    if current_code and current_name and not trusted and len(own_words) > FOLLOW_UP_SYLLABLES:
+    # A message that alone looks like the out-of-scope examples ("học phí đại học bao
+    # nhiêu", "thời tiết hôm nay") is not read as a follow-up, whatever the current name
+    # makes of it.
+    off_topic = result.debug.get("scope", 0.0) < OFF_TOPIC_SCOPE
+    if (
+        current_code
+        and current_name
+        and not trusted
+        and not off_topic
+        and len(own_words) > FOLLOW_UP_SYLLABLES
+    ):
         # "vợ tôi là người Hàn Quốc" after a marriage question names no procedure of its
         # own but tells which variant: search again with the one under discussion.
         # The new variant must be among what the message alone points to, so that a remark
@@ -152,9 +167,18 @@ def resolve(
         # short question with a word or two of its own still follows on from it. A message
         # that clearly names another one ("còn kết hôn thì sao?") switches.
         return Resolution(Outcome.current, current_code)
+    close = (
+        [h for h in result.hits[:max_choices] if result.hits[0].score - h.score <= clarify_margin]
+        if trusted
+        else []
+    )
+    if current_code and current_code in {h.code for h in close}:
+        # "làm căn cước mất bao lâu?" after choosing one of the căn cước variants.
+        return Resolution(Outcome.current, current_code)
     if (
         current_code
         and current_name
+        and not off_topic
         and not asks_the_same_of_another(message)
         and _current_explains_it(result, search_within(), current_code, trusted)
     ):
@@ -166,10 +190,6 @@ def resolve(
     if not trusted:
         return Resolution(Outcome.not_found, candidates=result.hits)
     best = result.hits[0]
-    close = [h for h in result.hits[:max_choices] if best.score - h.score <= clarify_margin]
-    if current_code and current_code in {h.code for h in close}:
-        # "làm căn cước mất bao lâu?" after choosing one of the căn cước variants.
-        return Resolution(Outcome.current, current_code)
     if len(close) > 1:
         return Resolution(Outcome.clarify, candidates=close)
     return Resolution(Outcome.found, best.code, candidates=result.hits)

@@ -74,14 +74,14 @@ def main(out_dir: Path) -> None:
 
 def moh_halves(by_topic: dict[str, list[str]]) -> tuple[list[str], list[str]]:
     """Every other question of each topic as labelled out-of-scope examples for
-    `tthc kb adapt --questions`, the rest to measure refusals on. Health insurance stays out
-    of the examples: issuing its cards is a procedure the national catalogue holds."""
+    `tthc kb adapt --questions`, the rest to measure refusals on. Health insurance is left
+    out of both: issuing its cards is a procedure the national catalogue holds."""
     examples: list[str] = []
     test: list[str] = []
     for topic, questions in by_topic.items():
-        kept = [] if INSURANCE in topic else questions[::2]
-        examples += kept
-        test += [question for question in questions if question not in kept]
+        if INSURANCE not in topic:
+            examples += questions[::2]
+            test += questions[1::2]
     return examples, test
 
 

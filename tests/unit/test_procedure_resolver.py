@@ -202,7 +202,8 @@ def test_a_message_naming_more_than_an_action_is_searched_on_its_own() -> None:
     search = FakeSearch([hit("1.001456", 1.0)])
     resolution = follow_up("đổi hộ chiếu ở đâu", ("1.013079", "Đổi chứng nhận đăng ký xe"), search)
     assert (resolution.outcome, resolution.code) == (Outcome.found, "1.001456")
-    assert search.queries[0] == "đổi hộ chiếu"
+    # Alone, then with the current name to compare with.
+    assert search.queries == ["đổi hộ chiếu", "Đổi chứng nhận đăng ký xe. đổi hộ chiếu"]
 
 
 def test_a_follow_up_another_procedure_matches_only_weakly_stays_on_the_current_one() -> None:
@@ -256,3 +257,25 @@ def test_a_follow_up_nothing_else_claims_stays_on_the_current_one_though_search_
     current = ("1.013076", "Cấp chứng nhận đăng ký xe khi đổi chủ")
     resolution = follow_up("nguoi ban co phai lam gi truoc ko, han bao lau", current, search)
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013076")
+
+
+class OffTopic(ByQuery):
+    """The message alone sits among the out-of-scope examples (a negative scope)."""
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        result = super().search(question, top, mode)
+        if self.when not in question:
+            result.debug["scope"] = -0.29
+        return result
+
+
+def test_a_remark_on_another_subject_is_not_taken_for_a_follow_up() -> None:
+    search = OffTopic(
+        [hit("1.008584", 0.74, "Miễn, giảm thuế trong trường hợp bất khả kháng")],
+        when="Thủ tục đăng ký khai sinh",
+        hits=[hit("1.001193", 1.0), hit("1.000110", 0.9)],
+    )
+    search.confident = False
+    current = ("1.001193", "Thủ tục đăng ký khai sinh")
+    resolution = follow_up("thời tiết hôm nay thế nào, có mưa không", current, search)
+    assert resolution.outcome is Outcome.not_found
