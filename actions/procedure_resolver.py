@@ -180,6 +180,7 @@ def resolve(
         and current_name
         and not off_topic
         and not asks_the_same_of_another(message)
+        and not (trusted and _names_another(own_words, current_name, result))
         and _current_explains_it(result, search_within(), current_code, trusted)
     ):
         # "nộp trực tiếp thì tổng cộng bn ngày", "có cần đi khám sức khoẻ lại ko": searched
@@ -208,6 +209,14 @@ def _current_explains_it(
     if current_code not in scores or within.hits[0].score - scores[current_code] > CURRENT_LEAD:
         return False
     return not alone.hits or alone.hits[0].score < scores[current_code] - CURRENT_LEAD
+
+
+def _names_another(own_words: list[str], current_name: str, result: SearchResult) -> bool:
+    """The message's own words that the current name lacks are all words of the best
+    procedure's name ("làm căn cước cần giấy tờ gì" after a khai sinh question): it names
+    that one, however its short query scores."""
+    new = set(own_words) - _syllables(current_name)
+    return bool(result.hits) and bool(new) and new <= _syllables(result.hits[0].name)
 
 
 def _syllables(name: str) -> set[str]:

@@ -279,3 +279,14 @@ def test_a_remark_on_another_subject_is_not_taken_for_a_follow_up() -> None:
     current = ("1.001193", "Thủ tục đăng ký khai sinh")
     resolution = follow_up("thời tiết hôm nay thế nào, có mưa không", current, search)
     assert resolution.outcome is Outcome.not_found
+
+
+def test_a_follow_up_naming_another_procedure_in_few_words_switches() -> None:
+    # Alone, "căn cước" scores below what the current name gives the current procedure.
+    search = ByQuery(
+        [hit("1.014062", 0.85, "Cấp thẻ căn cước cho người dưới 14 tuổi")],
+        when="Đăng ký khai sinh",
+        hits=[hit("1.001193", 1.0)],
+    )
+    resolution = follow_up("lam can cuoc can giay to gi", ("1.001193", "Đăng ký khai sinh"), search)
+    assert (resolution.outcome, resolution.code) == (Outcome.found, "1.014062")
