@@ -121,7 +121,8 @@ def resolve(
             if best == current_code:
                 return Resolution(Outcome.current, current_code)
             return Resolution(Outcome.found, best, candidates=within.hits)
-    if current_code and current_name and set(own_words) <= _syllables(current_name):
+    current_words = _syllables(current_name) if current_name else set()
+    if current_code and current_name and set(own_words) <= current_words:
         # "bao lâu thì có phiếu", "lệ phí cấp phép hết bao nhiêu": the message's own words
         # are all words of the procedure under discussion, so it names no other one; searched,
         # such a short message may match many procedures equally well.
@@ -137,7 +138,7 @@ def resolve(
     # A message that alone looks like the out-of-scope examples ("học phí đại học bao
     # nhiêu", "thời tiết hôm nay") is not read as a follow-up, whatever the current name
     # makes of it.
-    off_topic = result.debug.get("scope", 0.0) < OFF_TOPIC_SCOPE
+    off_topic = result.scope is not None and result.scope < OFF_TOPIC_SCOPE
     if (
         current_code
         and current_name
@@ -180,7 +181,7 @@ def resolve(
         and current_name
         and not off_topic
         and not asks_the_same_of_another(message)
-        and not (trusted and _names_another(own_words, current_name, result))
+        and not (trusted and _names_another(own_words, current_words, result))
         and _current_explains_it(result, search_within(), current_code, trusted)
     ):
         # "nộp trực tiếp thì tổng cộng bn ngày", "có cần đi khám sức khoẻ lại ko": searched
@@ -211,11 +212,11 @@ def _current_explains_it(
     return not alone.hits or alone.hits[0].score < scores[current_code] - CURRENT_LEAD
 
 
-def _names_another(own_words: list[str], current_name: str, result: SearchResult) -> bool:
-    """The message's own words that the current name lacks are all words of the best
-    procedure's name ("làm căn cước cần giấy tờ gì" after a khai sinh question): it names
-    that one, however its short query scores."""
-    new = set(own_words) - _syllables(current_name)
+def _names_another(own_words: list[str], current_words: set[str], result: SearchResult) -> bool:
+    """The message's own words that the current name (``current_words``) lacks are all
+    words of the best procedure's name ("làm căn cước cần giấy tờ gì" after a khai sinh
+    question): it names that one, however its short query scores."""
+    new = set(own_words) - current_words
     return bool(result.hits) and bool(new) and new <= _syllables(result.hits[0].name)
 
 

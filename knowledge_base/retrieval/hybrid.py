@@ -224,10 +224,9 @@ class HybridSearcher:
 
         order = np.argsort(-fused)
         hits = []
-        labelled: dict[str, float] = {}
-        for i in order[: max(top, 1) * 4]:
+        shown = order[: max(top, 1) * 4]
+        for i in shown:
             procedure = self.index.procedures[int(candidates[i])]
-            labelled[procedure.code] = float(found.evidence.labelled[i])
             hits.append(
                 SearchHit(
                     code=procedure.code,
@@ -244,7 +243,8 @@ class HybridSearcher:
         )[:top]
         vouched = 0.0
         if hits and self.ranking is not None and mode == "hybrid":
-            vouched = self.config.labelled_evidence * labelled[hits[0].code]
+            best = next(i for i in shown if self.codes[int(candidates[i])] == hits[0].code)
+            vouched = self.config.labelled_evidence * float(found.evidence.labelled[best])
         trust, debug = confidence(
             hits[0] if hits else None,
             dense.background,
@@ -261,4 +261,5 @@ class HybridSearcher:
             confidence=trust,
             mode=mode,
             debug=debug,
+            scope=found.scope,
         )

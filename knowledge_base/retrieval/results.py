@@ -26,3 +26,6 @@ class SearchResult:
     confidence: float
     mode: str = "hybrid"
     debug: dict[str, float] = field(default_factory=dict)
+    scope: float | None = None
+    """How much closer the question is to in-scope labelled questions than to out-of-scope
+    ones (``scope.py``); below 0 it looks out of scope; None without examples."""

@@ -265,7 +265,7 @@ class OffTopic(ByQuery):
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         result = super().search(question, top, mode)
         if self.when not in question:
-            result.debug["scope"] = -0.29
+            result.scope = -0.29
         return result
 
 
