@@ -2,6 +2,9 @@
 #   .venv         Python 3.11: knowledge base, retrieval, API, actions
 #   .venv-engine  Python 3.10: the Rasa engine (bot/, connectors/)
 SHELL := /bin/bash
+# `tthc setup` (model, index, adaptation) runs while the engine environment installs and the
+# Rasa model trains: on a fresh machine the first `make run` waits for the slower of the two.
+MAKEFLAGS += --jobs=2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -17,12 +20,14 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) \
 	bot/normalizer.py bot/tokenizer.py vntext/normalization.py
 RASA := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 .venv-engine/bin/rasa
 
-.PHONY: run test setup train lint format bench audit clean
+.PHONY: run test setup app-setup train lint format bench audit clean
 
 run: setup $(MODEL)
 	.venv/bin/tthc serve --host $(HOST) --port $(PORT)
 
-setup: $(APP_ENV) $(ENGINE_ENV)
+setup: $(ENGINE_ENV) app-setup
+
+app-setup: $(APP_ENV)
 	.venv/bin/tthc setup
 
 train: $(MODEL)
@@ -48,7 +53,9 @@ $(APP_ENV): pyproject.toml
 	.venv/bin/python -m pip install --quiet -e '.[app,dev,browser-tests,audit]'
 	touch $@
 
-$(ENGINE_ENV): pyproject.toml
+# After the application environment: both installs build this checkout's metadata in place
+# (*.egg-info), which two at once could garble.
+$(ENGINE_ENV): pyproject.toml | $(APP_ENV)
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "Python 3.10 is required for .venv-engine (Rasa 3.6 needs Python <= 3.10). Install it (e.g. 'pyenv install 3.10' or 'apt-get install python3.10 python3.10-venv') or set PYTHON310=/path/to/python3.10."; exit 1; fi
 	test -x .venv-engine/bin/python || $(PYTHON310) -m venv .venv-engine

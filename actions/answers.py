@@ -17,6 +17,7 @@ from datetime import date
 from actions import messages
 from actions.deployment import DeploymentProfile
 from actions.facets import Facet
+from knowledge_base.facts.deadlines import citizen_deadlines
 from knowledge_base.facts.documents import stated_copies, strip_marker
 from knowledge_base.facts.durations import TIME_LIMIT, is_bare_number
 from knowledge_base.facts.fees import (
@@ -372,6 +373,30 @@ def _general(procedure: ProcedureOut, today: date) -> str:
     return "\n".join(lines)
 
 
+def _conditions(procedure: ProcedureOut) -> str | None:
+    parts = []
+    if procedure.applicants:
+        parts.append(f"{messages.ELIGIBLE_APPLICANTS}: {clean(procedure.applicants)}")
+    if procedure.conditions:
+        parts.append(f"{messages.CONDITIONS}: {clean(procedure.conditions)}")
+    return "\n".join(parts) or None
+
+
+def _deadline(procedure: ProcedureOut) -> str | None:
+    """The record's sentences that set the citizen's deadline; where there are none, the
+    conditions, which may state it in other words."""
+    texts = [
+        clean(procedure.conditions),
+        *(clean(d.name) for d in procedure.documents),
+        *(clean(step) for step in procedure.steps),
+    ]
+    if deadlines := citizen_deadlines(texts):
+        return f"{messages.DEADLINES}:\n{bullets(deadlines)}"
+    if not procedure.conditions:
+        return None
+    return f"{messages.NO_DEADLINE_STATED}\n{messages.CONDITIONS}: {clean(procedure.conditions)}"
+
+
 def _screen(facet: Facet, text: str | None, full: bool, room: int) -> Answer | None:
     """A long facet cut at one screen, the rest behind "more"."""
     if text is None:
@@ -419,12 +444,9 @@ def facet_answer(
         ]
         return _screen(facet, f"{messages.LEGAL_BASIS}:\n{bullets(lines)}", full, room)
     if facet is Facet.conditions:
-        parts = []
-        if procedure.applicants:
-            parts.append(f"{messages.ELIGIBLE_APPLICANTS}: {clean(procedure.applicants)}")
-        if procedure.conditions:
-            parts.append(f"{messages.CONDITIONS}: {clean(procedure.conditions)}")
-        return _screen(facet, "\n".join(parts) or None, full, room)
+        return _screen(facet, _conditions(procedure), full, room)
+    if facet is Facet.deadline:
+        return _screen(facet, _deadline(procedure), full, room)
     if facet is Facet.result:
         result = f"{messages.RESULT}: {clean(procedure.result)}" if procedure.result else None
         return _screen(facet, result, full, room)

@@ -19,6 +19,7 @@ class Facet(str, Enum):
     conditions = "conditions"
     result = "result"
     online_submission = "online_submission"
+    deadline = "deadline"  # by when the citizen must act ("phải báo trong bao lâu")
 
 
 INTENT_FACETS: dict[str, Facet] = {
@@ -142,7 +143,10 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "cần điều kiện",
         "ai được",
         "đối tượng nào",
-        # A deadline the citizen must meet is a condition, not the processing time.
+    ),
+    # A deadline the citizen must meet, not the processing time; the phrases that need a
+    # pattern ("phải báo trong bao lâu", "hạn là bao lâu") are in _DEADLINE_QUESTION.
+    Facet.deadline: (
         "báo trước",
         "trước mấy",
         "trc mấy",
@@ -150,6 +154,14 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "trước bao nhiêu ngày",
         "chậm nhất",
         "hạn chót",
+        "quá hạn",
+        "trễ hạn",
+        "làm trễ",
+        "đi trễ",
+        "báo trễ",
+        "báo muộn",
+        "đăng ký muộn",
+        "đăng ký trễ",
     ),
     Facet.result: (
         "nhận được gì",
@@ -175,14 +187,33 @@ _MARKED_ONLY = frozenset({"phí"})
 FACET_CUES[Facet.fee] += tuple(_MARKED_ONLY)
 
 
-def _cue_pattern(cues: tuple[str, ...], folded: bool) -> re.Pattern[str]:
+_HOW_LONG = r"(?:bao lâu|bn|mấy|bao nhiêu|khi nào)"
+# "hạn là bao lâu" but not "thời hạn giải quyết là bao lâu"; "phải báo trong bao lâu",
+# "phải đk ... trong vòng bn ngày", but not "phải chờ trong bao lâu" nor "trong bao lâu thì
+# có" (the processing time).
+_DEADLINE_QUESTION = (
+    rf"(?<!thời )(?<!hết )(?<!còn )(?<!gia )hạn (?:là |chót |cuối |cuối cùng )?{_HOW_LONG}"
+    rf"|phải (?![^.?!]{{0,40}}?(?:chờ|đợi))[^.?!]{{0,40}}?trong (?:vòng |thời hạn )?{_HOW_LONG}"
+    r"(?: ngày| tháng| hôm| tuần)?(?! thì (?:có|xong|được|nhận|lấy))"
+    rf"|(?:báo |thông báo )?(?:trước|trc) {_HOW_LONG}(?: ngày| giờ| tháng| hôm| tuần)?"
+    rf"|chậm nhất (?:là )?{_HOW_LONG}(?: ngày| giờ| tháng| hôm| tuần)?"
+)
+
+
+def _cue_pattern(facet: Facet, cues: tuple[str, ...], folded: bool) -> re.Pattern[str]:
     kept = [c for c in cues if not (folded and c in _MARKED_ONLY)]
     words = sorted({fold_diacritics(c) if folded else c for c in kept}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+    alternatives = list(map(re.escape, words))
+    if facet is Facet.deadline:
+        # First: at one place, the whole question wins over a cue it starts with.
+        alternatives.insert(
+            0, fold_diacritics(_DEADLINE_QUESTION) if folded else _DEADLINE_QUESTION
+        )
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
-_CUES = {facet: _cue_pattern(cues, folded=False) for facet, cues in FACET_CUES.items()}
-_FOLDED_CUES = {facet: _cue_pattern(cues, folded=True) for facet, cues in FACET_CUES.items()}
+_CUES = {facet: _cue_pattern(facet, cues, folded=False) for facet, cues in FACET_CUES.items()}
+_FOLDED_CUES = {facet: _cue_pattern(facet, cues, folded=True) for facet, cues in FACET_CUES.items()}
 
 
 def cued_facets(text: str) -> list[Facet]:

@@ -35,6 +35,7 @@ FACET_LABELS: dict[Facet, str] = {
     Facet.conditions: "yêu cầu, điều kiện",
     Facet.result: "kết quả giải quyết",
     Facet.online_submission: "cách nộp trực tuyến",
+    Facet.deadline: "thời hạn anh/chị phải thực hiện",
 }
 
 
@@ -60,6 +61,11 @@ CONDITIONS = "Yêu cầu, điều kiện"
 STEPS = "Các bước thực hiện"
 LEGAL_BASIS = "Căn cứ pháp lý"
 RESULT = "Kết quả"
+DEADLINES = "Thời hạn anh/chị cần lưu ý, trích từ thông tin thủ tục"
+NO_DEADLINE_STATED = (
+    "Tôi không thấy thông tin thủ tục ghi thời hạn anh/chị phải thực hiện; phần yêu cầu, "
+    "điều kiện ghi như sau."
+)
 ASK_NEXT = (
     "Anh/chị có thể hỏi tiếp: cần giấy tờ gì, lệ phí bao nhiêu, mất bao lâu, nộp ở đâu, "
     "các bước thực hiện."

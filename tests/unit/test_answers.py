@@ -434,3 +434,39 @@ def test_a_commune_procedure_names_the_citizens_commune() -> None:
     assert body is not None
     assert "Anh/chị ở phường Kinh Bắc thì nộp tại cơ quan cấp xã của phường Kinh Bắc." in body
     assert SERVICE_CENTRE not in body
+
+
+# -- The citizen's deadline -------------------------------------------------------------
+
+
+def test_a_deadline_question_is_answered_with_the_records_deadline_not_the_processing_time() -> (
+    None
+):
+    death = full_procedure(
+        name="Thủ tục đăng ký khai tử",
+        documents=[
+            DossierDocument(name="Tờ khai đăng ký khai tử"),
+            DossierDocument(
+                name="- Trong thời hạn 15 ngày kể từ ngày có người chết thì vợ, chồng hoặc "
+                "con có trách nhiệm đi đăng ký khai tử."
+            ),
+        ],
+        channels=[channel("Trực tiếp", "Miễn lệ phí", "03 Ngày làm việc")],
+    )
+    text = facet_text(death, Facet.deadline, profile())
+    assert text is not None
+    assert "Trong thời hạn 15 ngày kể từ ngày có người chết" in text
+    assert "03 Ngày làm việc" not in text
+
+
+def test_without_a_stated_deadline_the_conditions_are_given_and_said_to_be_so() -> None:
+    text = facet_text(full_procedure(), Facet.deadline, profile())
+    assert text is not None
+    assert "không thấy thông tin thủ tục ghi thời hạn" in text
+    assert "Trẻ sinh ra còn sống" in text
+
+
+def test_without_a_deadline_or_conditions_the_deadline_is_said_to_be_missing() -> None:
+    text = answer(procedure(), Facet.deadline, profile())
+    assert "chưa có thông tin về thời hạn anh/chị phải thực hiện" in text
+    assert HOTLINE in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from knowledge_base.facts.deadlines import citizen_deadlines
 from knowledge_base.facts.documents import stated_copies, strip_marker
 from knowledge_base.facts.durations import recover_unit
 from knowledge_base.facts.fees import COUNCIL, FeeKind, parse_fee
@@ -186,3 +187,45 @@ def test_a_waiver_period_is_not_the_regular_rates_end() -> None:
     regular, waiver = fee.items
     assert (regular.amount_vnd, regular.valid_until) == (250_000, None)
     assert (waiver.amount_vnd, waiver.valid_until) == (0, date(2026, 6, 30))
+
+
+# -- the citizen's deadlines ------------------------------------------------------------
+
+
+def test_a_deadline_from_an_event_the_citizen_knows_is_quoted_as_written() -> None:
+    note = (
+        "Trong thời hạn 15 ngày kể từ ngày có người chết thì vợ, chồng hoặc con, cha, mẹ "
+        "hoặc người thân thích khác của người chết có trách nhiệm đi đăng ký khai tử."
+    )
+    assert citizen_deadlines([note]) == [note.rstrip(".")]
+
+
+def test_the_agencys_time_from_a_complete_dossier_is_not_the_citizens_deadline() -> None:
+    steps = [
+        "Trong thời hạn 03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ, Công an cấp xã "
+        "cấp giấy xác nhận.",
+        "Trong thời hạn 03 ngày làm việc, kể từ ngày thẩm định, Cảng vụ hàng không cấp giấy "
+        "chứng nhận.",
+        "Văn bản chấp thuận có hiệu lực trong thời hạn 12 tháng kể từ ngày ký.",
+    ]
+    assert citizen_deadlines(steps) == []
+
+
+def test_deadlines_before_an_event_count_too() -> None:
+    conditions = (
+        "Việc thông báo lưu trú được thực hiện trước 23 giờ của ngày bắt đầu lưu trú; trường "
+        "hợp người đến lưu trú sau 23 giờ thì thông báo trước 08 giờ ngày hôm sau."
+    )
+    assert citizen_deadlines([conditions]) == [
+        "Việc thông báo lưu trú được thực hiện trước 23 giờ của ngày bắt đầu lưu trú",
+        "trường hợp người đến lưu trú sau 23 giờ thì thông báo trước 08 giờ ngày hôm sau",
+    ]
+
+
+def test_a_long_sentence_is_cut_around_its_deadline() -> None:
+    sentence = (
+        "Trường hợp hộ kinh doanh tạm ngừng kinh doanh, hộ kinh doanh gửi thông báo " + "x " * 150
+    ) + "chậm nhất là 03 ngày làm việc trước ngày tạm ngừng kinh doanh."
+    (quoted,) = citizen_deadlines([sentence])
+    assert quoted.startswith("…") and len(quoted) <= 300
+    assert "chậm nhất là 03 ngày làm việc trước ngày tạm ngừng kinh doanh" in quoted

@@ -45,6 +45,7 @@ FACET_LABELS = {
     Facet.conditions: "Điều kiện",
     Facet.result: "Kết quả",
     Facet.online_submission: "Nộp trực tuyến",
+    Facet.deadline: "Hạn phải làm",
 }
 
 
