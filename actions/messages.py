@@ -35,7 +35,7 @@ FACET_LABELS: dict[Facet, str] = {
     Facet.conditions: "yêu cầu, điều kiện",
     Facet.result: "kết quả giải quyết",
     Facet.online_submission: "cách nộp trực tuyến",
-    Facet.deadline: "thời hạn anh/chị phải thực hiện",
+    Facet.deadline: "thời hạn phải thực hiện",
 }
 
 

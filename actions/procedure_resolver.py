@@ -32,9 +32,10 @@ SWITCH_DEPTH = 10
 # this of it (fused scores); otherwise it is resolved as a new question.
 CURRENT_LEAD = 0.1
 # Below this scope closeness (``retrieval/scope.py``) a message is off the subject. Slightly
-# below 0 are follow-ups whose own words say little ("đi làm trễ có sao không", -0.02);
-# "học phí đại học" is -0.06, "thời tiết hôm nay" -0.29.
-OFF_TOPIC_SCOPE = -0.05
+# below 0 are follow-ups whose own words say little ("có cần đi khám sức khoẻ lại ko",
+# -0.01 without its question words); "học phí đại học bao nhiêu" is -0.05 (whole) and
+# -0.06 (without them), "thời tiết hôm nay" -0.22.
+OFF_TOPIC_SCOPE = -0.04
 # A message of at most this many syllables that are all words of the best procedure's
 # name is taken as that name ("khai sinh").
 SHORT_NAME_SYLLABLES = 4
@@ -137,8 +138,12 @@ def resolve(
     trusted = is_trusted(result) or _names_the_best(own_words, result, min_agreement)
     # A message that alone looks like the out-of-scope examples ("học phí đại học bao
     # nhiêu", "thời tiết hôm nay") is not read as a follow-up, whatever the current name
-    # makes of it.
-    off_topic = result.scope is not None and result.scope < OFF_TOPIC_SCOPE
+    # makes of it. What is left of a follow-up without its question words may be a word or
+    # two ("ngoài" of "ngoài tiền ra thì được nhận giấy tờ gì"), which says little of the
+    # scope: it is off the subject only if the whole message looks so too.
+    off_topic = _off_topic(result)
+    if off_topic and current_code and query != message[:MAX_QUERY_CHARS]:
+        off_topic = _off_topic(searcher.search(message[:MAX_QUERY_CHARS], top=1))
     if (
         current_code
         and current_name
@@ -197,6 +202,10 @@ def resolve(
     return Resolution(Outcome.found, best.code, candidates=result.hits)
 
 
+def _off_topic(result: SearchResult) -> bool:
+    return result.scope is not None and result.scope < OFF_TOPIC_SCOPE
+
+
 def _current_explains_it(
     alone: SearchResult, within: SearchResult, current_code: str, alone_trusted: bool
 ) -> bool:
@@ -227,7 +236,8 @@ def _syllables(name: str) -> set[str]:
 def _names_the_best(own_words: list[str], result: SearchResult, min_agreement: float) -> bool:
     """A short message made of the best procedure's own words ("khai sinh", "tạm trú") is
     a question about it, though too short for search's confidence to be sure."""
-    if not result.hits or len(own_words) > SHORT_NAME_SYLLABLES:
+    # One syllable is a word of too many names ("ngoài" of "nước ngoài").
+    if not result.hits or not 2 <= len(own_words) <= SHORT_NAME_SYLLABLES:
         return False
     best = result.hits[0]
     return best.score >= min_agreement and set(own_words) <= _syllables(best.name)

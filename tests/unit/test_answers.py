@@ -468,5 +468,5 @@ def test_without_a_stated_deadline_the_conditions_are_given_and_said_to_be_so() 
 
 def test_without_a_deadline_or_conditions_the_deadline_is_said_to_be_missing() -> None:
     text = answer(procedure(), Facet.deadline, profile())
-    assert "chưa có thông tin về thời hạn anh/chị phải thực hiện" in text
+    assert "chưa có thông tin về thời hạn phải thực hiện" in text
     assert HOTLINE in text

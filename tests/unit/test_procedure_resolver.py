@@ -290,3 +290,34 @@ def test_a_follow_up_naming_another_procedure_in_few_words_switches() -> None:
     )
     resolution = follow_up("lam can cuoc can giay to gi", ("1.001193", "Đăng ký khai sinh"), search)
     assert (resolution.outcome, resolution.code) == (Outcome.found, "1.014062")
+
+
+class OffTopicWithoutQuestionWords(UnsureWithin):
+    """Without its question words the message looks out of scope; whole, it does not."""
+
+    def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
+        result = super().search(question, top, mode)
+        result.scope = 0.08 if "han bao lau" in question else -0.07
+        return result
+
+
+def test_a_follow_up_off_the_subject_only_without_its_question_words_stays() -> None:
+    search = OffTopicWithoutQuestionWords(
+        [hit("1.008498", 0.75, "Đăng ký thuế lần đầu")],
+        when="Cấp chứng nhận đăng ký xe",
+        hits=[hit("1.013076", 1.36), hit("1.013079", 1.17)],
+    )
+    current = ("1.013076", "Cấp chứng nhận đăng ký xe khi đổi chủ")
+    resolution = follow_up("nguoi ban co phai lam gi truoc ko, han bao lau", current, search)
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013076")
+    assert "nguoi ban co phai lam gi truoc ko, han bao lau" in search.queries
+
+
+def test_one_word_of_another_procedures_name_does_not_name_it() -> None:
+    # "ngoài" is all that is left of "ngoài tiền ra thì được nhận giấy tờ gì nữa không".
+    search = FakeSearch(
+        [hit("1.008331", 0.72, "Cấp giấy phép lao động cho người nước ngoài")], confident=False
+    )
+    current = ("1.001613", "Giải quyết hưởng bảo hiểm xã hội một lần")
+    resolution = follow_up("ngoai tien ra thi duoc nhan giay to gi nua khong", current, search)
+    assert (resolution.outcome, resolution.code) == (Outcome.current, "1.001613")
