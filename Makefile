@@ -2,9 +2,6 @@
 #   .venv         Python 3.11: knowledge base, retrieval, API, actions
 #   .venv-engine  Python 3.10: the Rasa engine (bot/, connectors/)
 SHELL := /bin/bash
-# `tthc setup` (model, index, adaptation) runs while the engine environment installs and the
-# Rasa model trains: on a fresh machine the first `make run` waits for the slower of the two.
-MAKEFLAGS += --jobs=2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -22,7 +19,10 @@ RASA := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 .venv-engine/bin/ras
 
 .PHONY: run test setup app-setup train lint format bench audit clean
 
-run: setup $(MODEL)
+# Two jobs: `tthc setup` (model, index, adaptation) runs while the engine environment
+# installs and the Rasa model trains, so a fresh machine waits for the slower of the two.
+run:
+	$(MAKE) --jobs=2 setup train
 	.venv/bin/tthc serve --host $(HOST) --port $(PORT)
 
 setup: $(ENGINE_ENV) app-setup

@@ -373,12 +373,16 @@ def _general(procedure: ProcedureOut, today: date) -> str:
     return "\n".join(lines)
 
 
+def _conditions_line(procedure: ProcedureOut) -> str | None:
+    return f"{messages.CONDITIONS}: {clean(procedure.conditions)}" if procedure.conditions else None
+
+
 def _conditions(procedure: ProcedureOut) -> str | None:
     parts = []
     if procedure.applicants:
         parts.append(f"{messages.ELIGIBLE_APPLICANTS}: {clean(procedure.applicants)}")
-    if procedure.conditions:
-        parts.append(f"{messages.CONDITIONS}: {clean(procedure.conditions)}")
+    if line := _conditions_line(procedure):
+        parts.append(line)
     return "\n".join(parts) or None
 
 
@@ -392,9 +396,8 @@ def _deadline(procedure: ProcedureOut) -> str | None:
     ]
     if deadlines := citizen_deadlines(texts):
         return f"{messages.DEADLINES}:\n{bullets(deadlines)}"
-    if not procedure.conditions:
-        return None
-    return f"{messages.NO_DEADLINE_STATED}\n{messages.CONDITIONS}: {clean(procedure.conditions)}"
+    line = _conditions_line(procedure)
+    return f"{messages.NO_DEADLINE_STATED}\n{line}" if line else None
 
 
 def _screen(facet: Facet, text: str | None, full: bool, room: int) -> Answer | None:

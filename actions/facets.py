@@ -154,7 +154,6 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "trước bao nhiêu ngày",
         "chậm nhất",
         "hạn chót",
-        "quá hạn",
         "trễ hạn",
         "làm trễ",
         "đi trễ",
@@ -183,21 +182,36 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "onl",
     ),
 }
-_MARKED_ONLY = frozenset({"phí"})
-FACET_CUES[Facet.fee] += tuple(_MARKED_ONLY)
-
+FACET_CUES[Facet.fee] += ("phí",)
+# Cues that typed without diacritics are other words: "phi" (phi nông nghiệp), "tre"
+# (trẻ em), "muon" (muốn).
+_MARKED_ONLY = frozenset(
+    {"phí", "làm trễ", "đi trễ", "báo trễ", "báo muộn", "đăng ký muộn", "đăng ký trễ"}
+)
 
 _HOW_LONG = r"(?:bao lâu|bn|mấy|bao nhiêu|khi nào)"
-# "hạn là bao lâu" but not "thời hạn giải quyết là bao lâu"; "phải báo trong bao lâu",
-# "phải đk ... trong vòng bn ngày", but not "phải chờ trong bao lâu" nor "trong bao lâu thì
-# có" (the processing time).
-_DEADLINE_QUESTION = (
-    rf"(?<!thời )(?<!hết )(?<!còn )(?<!gia )hạn (?:là |chót |cuối |cuối cùng )?{_HOW_LONG}"
-    rf"|phải (?![^.?!]{{0,40}}?(?:chờ|đợi))[^.?!]{{0,40}}?trong (?:vòng |thời hạn )?{_HOW_LONG}"
-    r"(?: ngày| tháng| hôm| tuần)?(?! thì (?:có|xong|được|nhận|lấy))"
-    rf"|(?:báo |thông báo )?(?:trước|trc) {_HOW_LONG}(?: ngày| giờ| tháng| hôm| tuần)?"
-    rf"|chậm nhất (?:là )?{_HOW_LONG}(?: ngày| giờ| tháng| hôm| tuần)?"
-)
+_UNIT = r"(?: ngày| giờ| tiếng| tháng| hôm| tuần)"
+# The agency's time, whichever deadline words come first: "… trong mấy ngày thì có".
+_NOT_THEN_RESULT = rf"(?!{_UNIT}? thì (?:có|xong|được|nhận|lấy))"
+
+
+def _deadline_question(folded: bool) -> str:
+    """ "hạn là bao lâu" but not "thời hạn giải quyết là bao lâu"; "phải báo trong bao
+    lâu", "phải đk ... trong vòng bn ngày", "bao lâu thì phải đăng ký", but not "phải chờ
+    trong bao lâu" nor "trong bao lâu thì có" (the processing time). Without diacritics
+    "chờ", "đợi" are "cho", "doi" (also "đổi"): no exception is made for them there."""
+    waiting = "" if folded else r"(?!(?:mất |ngồi )?(?:chờ|đợi)\b)"
+    pattern = (
+        rf"(?<!thời )(?<!hết )(?<!còn )(?<!gia )hạn (?:là |chót |cuối |cuối cùng "
+        rf"|(?:nộp|báo|đăng ký|khai|làm) (?:là )?)?{_HOW_LONG}{_NOT_THEN_RESULT}"
+        rf"|thời hạn phải(?: [^.?!]{{0,30}}?{_HOW_LONG}{_UNIT}?)?"
+        rf"|phải {waiting}[^.?!]{{0,40}}?trong (?:vòng |thời hạn )?{_HOW_LONG}"
+        rf"{_NOT_THEN_RESULT}{_UNIT}?"
+        rf"|(?:trong |sau )?{_HOW_LONG}{_UNIT}? (?:thì |là )?phải\b"
+        rf"|(?:báo |thông báo )?(?:trước|trc) (?:bao lâu|(?:mấy|bao nhiêu|bn){_UNIT})"
+        rf"|chậm nhất (?:là )?{_HOW_LONG}{_NOT_THEN_RESULT}{_UNIT}?"
+    )
+    return fold_diacritics(pattern) if folded else pattern
 
 
 def _cue_pattern(facet: Facet, cues: tuple[str, ...], folded: bool) -> re.Pattern[str]:
@@ -206,9 +220,7 @@ def _cue_pattern(facet: Facet, cues: tuple[str, ...], folded: bool) -> re.Patter
     alternatives = list(map(re.escape, words))
     if facet is Facet.deadline:
         # First: at one place, the whole question wins over a cue it starts with.
-        alternatives.insert(
-            0, fold_diacritics(_DEADLINE_QUESTION) if folded else _DEADLINE_QUESTION
-        )
+        alternatives.insert(0, _deadline_question(folded))
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 

@@ -10,6 +10,7 @@ a parser mistake shows up here instead of hiding behind itself:
 - a fee answer names an amount whenever a channel's fee text does (unless every rate has
   ended), and never calls free a channel whose text names an amount or a fee regulation;
 - a time answer gives each number with its unit, or says the record does not state it;
+- a deadline answer quotes sentences the record writes, word for word;
 - the first documents message fits one screen (1,200 characters).
 """
 
@@ -68,6 +69,7 @@ class AuditReport:
         "fee answer without the record's amount",
         "called free although the record names an amount or a fee regulation",
         "time without a unit",
+        "deadline quote not in the record",
         "first documents message over 1,200 characters",
     )
 
@@ -193,6 +195,19 @@ def _check_time(report: AuditReport, procedure: ProcedureOut, body: str) -> None
             return
 
 
+def _check_deadline(report: AuditReport, procedure: ProcedureOut, body: str) -> None:
+    if not body.startswith(messages.DEADLINES):
+        report.counts["noted: no deadline stated, the conditions given"] += 1
+        return
+    written = " ".join(_record_text(procedure).split())
+    for line in body.splitlines()[1:]:
+        quote = line.removeprefix("• ").strip("…")
+        if quote not in written:
+            report.flag(
+                "deadline quote not in the record", Finding(procedure.code, "deadline", quote)
+            )
+
+
 @dataclass
 class _Record:
     """What a record's text says, read once for all its answers."""
@@ -253,6 +268,8 @@ def audit(
                 _check_fee(report, procedure, part.text)
             elif facet is Facet.processing_time:
                 _check_time(report, procedure, part.text)
+            elif facet is Facet.deadline:
+                _check_deadline(report, procedure, part.text)
             elif facet is Facet.documents:
                 report.longest_first_documents = max(report.longest_first_documents, len(text))
                 if len(text) > FIRST_MESSAGE_CHARS:

@@ -140,7 +140,8 @@ def resolve(
     # nhiêu", "thời tiết hôm nay") is not read as a follow-up, whatever the current name
     # makes of it. What is left of a follow-up without its question words may be a word or
     # two ("ngoài" of "ngoài tiền ra thì được nhận giấy tờ gì"), which says little of the
-    # scope: it is off the subject only if the whole message looks so too.
+    # scope: it is off the subject only if the whole message looks so too (a second search,
+    # only for a follow-up whose words without its question words look off the subject).
     off_topic = _off_topic(result)
     if off_topic and current_code and query != message[:MAX_QUERY_CHARS]:
         off_topic = _off_topic(searcher.search(message[:MAX_QUERY_CHARS], top=1))

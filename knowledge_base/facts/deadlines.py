@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from knowledge_base.facts.durations import UNITS
+from knowledge_base.facts.durations import TIME_AMOUNT as _AMOUNT
 
-_UNIT = "|".join(re.escape(unit) for unit in UNITS)
-_AMOUNT = rf"0*\d+\s*(?:\([^)]{{1,12}}\)\s*)?(?:{_UNIT})\b"
 _DEADLINE = re.compile(
     # "trong thời hạn 15 ngày kể từ ngày có người chết"
     rf"\btrong (?:thời hạn|vòng)\s*(?:không quá\s*)?{_AMOUNT}\s*,?\s*(?:\([^)]*\)\s*)?,?\s*"
@@ -31,18 +29,18 @@ _DEADLINE = re.compile(
 # The agency's own time limits and a document's validity are not the citizen's deadline.
 _NOT_THE_CITIZENS = re.compile(
     r"nhận (?:được |đủ )*(?:hồ sơ|đơn|văn bản đề nghị|tờ khai)|tiếp nhận|hồ sơ hợp lệ"
-    r"|hiệu lực|có giá trị|kể từ (?:ngày|khi) nhận",
+    r"|hiệu lực|có giá trị|kể từ (?:ngày|khi) nhận|giải quyết|trả kết quả",
     re.IGNORECASE,
 )
 # An agency as the subject, first or after the time phrase: "Cục Đăng kiểm cấp ... trong
 # thời hạn", "..., Cục Hàng không Việt Nam cấp ...".
 _AGENCIES = (
-    r"(?:Cơ quan|cơ quan|Ủy ban|UBND|Sở|Phòng|Bộ|Cục|Chi cục|Công an|Chủ tịch|Hội đồng|"
-    r"Cảng vụ|Viện|Ngân hàng Nhà nước|Trưởng ban|Trung tâm|Văn phòng|người giải quyết|"
-    r"cơ sở đăng kiểm)\b"
+    r"(?:cơ quan|ủy ban|ubnd|sở|phòng|bộ|cục|chi cục|công an|chủ tịch|hội đồng|cảng vụ|viện|"
+    r"ngân hàng nhà nước|trưởng ban|trung tâm|văn phòng|người giải quyết|cơ sở đăng kiểm|"
+    r"công chức|cán bộ|đoàn)\b"
 )
-_AGENCY_FIRST = re.compile(rf"^(?:[a-zđ]\)\s*)?{_AGENCIES}")
-_AGENCY_ACTS = re.compile(rf",\s*(?:(?:thì|các|một)\s+)?{_AGENCIES}")
+_AGENCY_FIRST = re.compile(rf"^(?:[a-zđ]\)\s*)?{_AGENCIES}", re.IGNORECASE)
+_AGENCY_ACTS = re.compile(rf"(?:,|\bthì)\s*(?:(?:các|một)\s+)?{_AGENCIES}", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.;\n]+")
 MAX_CHARS = 300
 

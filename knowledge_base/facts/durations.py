@@ -16,9 +16,9 @@ _LIMIT_CUE = (
     r"(?:trong (?:thời hạn |vòng |thời gian )?|thời hạn(?: giải quyết)?(?: là)? |không quá "
     r"|chậm nhất(?: là)? )"
 )
-TIME_LIMIT = re.compile(
-    rf"\b{_LIMIT_CUE}\s*0*(\d+)\s*(?:\([^)]{{1,12}}\)\s*)?({_UNIT})\b", re.IGNORECASE
-)
+TIME_AMOUNT = rf"0*(\d+)\s*(?:\([^)]{{1,12}}\)\s*)?({_UNIT})\b"
+"""A number of time units as the record's prose writes it: "05 ngày làm việc", "06 (sáu) tháng"."""
+TIME_LIMIT = re.compile(rf"\b{_LIMIT_CUE}\s*{TIME_AMOUNT}", re.IGNORECASE)
 """A time limit as the record's prose writes it: "trong thời hạn 05 ngày làm việc"."""
 
 

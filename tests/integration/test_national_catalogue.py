@@ -126,7 +126,11 @@ def seed_then_national(tmp_path_factory, encoder):  # type: ignore[no-untyped-de
     export = folder / NATIONAL_FILE.name
     with NATIONAL_FILE.open(encoding="utf-8") as lines:
         export.write_text(
-            "".join(line for line in lines if json.loads(line)["ma_thu_tuc"] in seed_codes),
+            "".join(
+                line
+                for line in lines
+                if line.strip() and json.loads(line)["ma_thu_tuc"] in seed_codes
+            ),
             encoding="utf-8",
         )
     services = seed_deployment(folder / "data", encoder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.facets import Facet, asked_facets
+from vntext.normalization import fold_diacritics
 
 
 @pytest.mark.parametrize(
@@ -47,31 +48,50 @@ def test_a_vehicle_is_not_money() -> None:
     assert asked_facets("đăng ký phương tiện cần những gì", Facet.documents) == [Facet.documents]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "lo đám xong cũng mất cả tuần, đi làm trễ vậy có sao không, hạn là bao lâu",
-        "quy định phải báo trong bao lâu",
-        "hkd phải đk thay đổi địa chỉ trong vòng bn ngày ạ",
-        "nguoi ban co phai lam gi truoc ko, han bao lau",
-        "khách đến ở nhờ thì phải báo trước mấy giờ",
-        "tạm ngừng kinh doanh phải gửi thông báo trước bao lâu",
-        "chậm nhất là bao lâu phải đi khai tử",
-    ],
-)
+DEADLINE_QUESTIONS = [
+    "lo đám xong cũng mất cả tuần, đi làm trễ vậy có sao không, hạn là bao lâu",
+    "quy định phải báo trong bao lâu",
+    "hkd phải đk thay đổi địa chỉ trong vòng bn ngày ạ",
+    "người bán có phải làm gì trước ko, hạn bao lâu",
+    "phải báo trước mấy giờ?",
+    "khách đến ở nhờ thì phải báo trước mấy giờ",
+    "tạm ngừng kinh doanh phải gửi thông báo trước bao lâu",
+    "chậm nhất là bao lâu phải đi khai tử",
+    "bao lâu thì phải đăng ký khai tử",
+    "hạn nộp là bao lâu",
+    "thời hạn phải khai tử là bao lâu",
+]
+AGENCY_TIME_QUESTIONS = [
+    "nộp hồ sơ xong bao lâu thì có kết quả",
+    "Trong bao lâu thì được cấp Giấy chứng nhận?",
+    "thời hạn giải quyết là bao lâu",
+    "nộp xong phải chờ trong bao lâu",
+    "phải nộp trong mấy ngày thì có kết quả",
+]
+
+
+@pytest.mark.parametrize("text", DEADLINE_QUESTIONS)
 def test_when_the_citizen_must_act_is_a_deadline_question(text: str) -> None:
     assert asked_facets(text, Facet.processing_time) == [Facet.deadline]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "nộp hồ sơ xong bao lâu thì có kết quả",
-        "Trong bao lâu thì được cấp Giấy chứng nhận?",
-        "thời hạn giải quyết là bao lâu",
-        "nộp xong phải chờ trong bao lâu",
-        "hộ chiếu hết hạn bao lâu thì phải đổi",
-    ],
-)
+@pytest.mark.parametrize("text", DEADLINE_QUESTIONS)
+def test_a_deadline_question_typed_without_diacritics_is_one_too(text: str) -> None:
+    assert asked_facets(fold_diacritics(text), Facet.processing_time) == [Facet.deadline]
+
+
+@pytest.mark.parametrize("text", AGENCY_TIME_QUESTIONS)
 def test_how_long_the_agency_takes_is_still_the_processing_time(text: str) -> None:
     assert asked_facets(text, Facet.processing_time) == [Facet.processing_time]
+
+
+@pytest.mark.parametrize(
+    "text", ["dang ky tre em vao bhyt can giay to gi", "dang ky tre so sinh o dau"]
+)
+def test_a_child_typed_without_diacritics_is_not_lateness(text: str) -> None:
+    assert Facet.deadline not in asked_facets(text, Facet.documents)
+
+
+def test_without_diacritics_waiting_and_changing_are_one_word_and_no_exception() -> None:
+    # "đợi" and "đổi" are both "doi": here the deadline to change the address is asked.
+    assert asked_facets("hkd phai doi dia chi trong vong bn ngay", None) == [Facet.deadline]

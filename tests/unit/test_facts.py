@@ -207,6 +207,9 @@ def test_the_agencys_time_from_a_complete_dossier_is_not_the_citizens_deadline()
         "Trong thời hạn 03 ngày làm việc, kể từ ngày thẩm định, Cảng vụ hàng không cấp giấy "
         "chứng nhận.",
         "Văn bản chấp thuận có hiệu lực trong thời hạn 12 tháng kể từ ngày ký.",
+        "Cục Đăng kiểm Việt Nam cấp Giấy chứng nhận trong thời hạn 02 ngày làm việc kể từ "
+        "ngày có kết quả đánh giá.",
+        "Trong thời hạn 05 ngày kể từ ngày kết thúc kiểm tra thì sở Y tế cấp giấy phép.",
     ]
     assert citizen_deadlines(steps) == []
 
@@ -228,4 +231,5 @@ def test_a_long_sentence_is_cut_around_its_deadline() -> None:
     ) + "chậm nhất là 03 ngày làm việc trước ngày tạm ngừng kinh doanh."
     (quoted,) = citizen_deadlines([sentence])
     assert quoted.startswith("…") and len(quoted) <= 300
+    assert quoted.strip("…") in sentence
     assert "chậm nhất là 03 ngày làm việc trước ngày tạm ngừng kinh doanh" in quoted

@@ -75,3 +75,25 @@ def test_a_period_the_record_does_not_write_is_caught() -> None:
         fee_items=[FeeItem(amount_vnd=50_000, valid_until=date(2027, 12, 31))],
     )
     assert checked(channels=[wrong]).counts["date not in the record"] >= 1
+
+
+KHAI_TU = (
+    "Trong thời hạn 15 ngày kể từ ngày có người chết thì vợ, chồng hoặc con có trách nhiệm "
+    "đi đăng ký khai tử."
+)
+
+
+def test_a_deadline_quoted_from_the_record_passes() -> None:
+    report = checked(conditions=KHAI_TU)
+    assert report.clean
+    assert report.counts["deadline quote not in the record"] == 0
+
+
+def test_a_deadline_the_record_does_not_write_is_caught(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from actions import answers
+
+    monkeypatch.setattr(
+        answers, "citizen_deadlines", lambda texts: ["Trong thời hạn 30 ngày kể từ ngày chết"]
+    )
+    report = checked(conditions=KHAI_TU)
+    assert report.counts["deadline quote not in the record"] == 1

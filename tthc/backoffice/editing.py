@@ -45,7 +45,7 @@ FACET_LABELS = {
     Facet.conditions: "Điều kiện",
     Facet.result: "Kết quả",
     Facet.online_submission: "Nộp trực tuyến",
-    Facet.deadline: "Hạn phải làm",
+    Facet.deadline: "Thời hạn thực hiện",
 }
 
 
