@@ -19,7 +19,7 @@ from actions.deployment import DeploymentProfile
 from actions.facets import Facet
 from knowledge_base.facts.deadlines import citizen_deadlines
 from knowledge_base.facts.documents import stated_copies, strip_marker
-from knowledge_base.facts.durations import TIME_LIMIT, is_bare_number
+from knowledge_base.facts.durations import SENTENCE, TIME_LIMIT, is_bare_number
 from knowledge_base.facts.fees import (
     COUNCIL,
     Fee,
@@ -195,13 +195,10 @@ def _time_of_channel(channel: SubmissionChannel) -> str | None:
     return text
 
 
-_SENTENCE = re.compile(r"[^.;\n]+")
-
-
 def _sentence_with(pattern: re.Pattern[str], texts: list[str]) -> str | None:
     """The first sentence of the record's text that matches, to quote as it is written."""
     for text in texts:
-        for sentence in _SENTENCE.finditer(clean(text)):
+        for sentence in SENTENCE.finditer(clean(text)):
             if pattern.search(sentence.group(0)):
                 return _shorten(sentence.group(0).strip(" -+*•"), 300)
     return None

@@ -195,14 +195,15 @@ def _check_time(report: AuditReport, procedure: ProcedureOut, body: str) -> None
             return
 
 
-def _check_deadline(report: AuditReport, procedure: ProcedureOut, body: str) -> None:
+def _check_deadline(
+    report: AuditReport, procedure: ProcedureOut, body: str, record: _Record
+) -> None:
     if not body.startswith(messages.DEADLINES):
         report.counts["noted: no deadline stated, the conditions given"] += 1
         return
-    written = " ".join(_record_text(procedure).split())
     for line in body.splitlines()[1:]:
         quote = line.removeprefix("• ").strip("…")
-        if quote not in written:
+        if quote not in record.written:
             report.flag(
                 "deadline quote not in the record", Finding(procedure.code, "deadline", quote)
             )
@@ -215,11 +216,17 @@ class _Record:
     amounts: set[int]
     comparable: str
     dates: set[tuple[int, ...]]
+    written: str  # the text as written, single-spaced: quotes are found in it
 
     @classmethod
     def of(cls, procedure: ProcedureOut) -> _Record:
         text = _record_text(procedure)
-        return cls(amounts=_record_amounts(text), comparable=_comparable(text), dates=_dates(text))
+        return cls(
+            amounts=_record_amounts(text),
+            comparable=_comparable(text),
+            dates=_dates(text),
+            written=" ".join(text.split()),
+        )
 
     def says(self, phrase: str) -> bool:
         """Whether the record writes this phrase as whole words."""
@@ -269,7 +276,7 @@ def audit(
             elif facet is Facet.processing_time:
                 _check_time(report, procedure, part.text)
             elif facet is Facet.deadline:
-                _check_deadline(report, procedure, part.text)
+                _check_deadline(report, procedure, part.text, record)
             elif facet is Facet.documents:
                 report.longest_first_documents = max(report.longest_first_documents, len(text))
                 if len(text) > FIRST_MESSAGE_CHARS:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from knowledge_base.facts.durations import SENTENCE
 from knowledge_base.facts.durations import TIME_AMOUNT as _AMOUNT
 
 _DEADLINE = re.compile(
@@ -41,7 +42,6 @@ _AGENCIES = (
 )
 _AGENCY_FIRST = re.compile(rf"^(?:[a-zđ]\)\s*)?{_AGENCIES}", re.IGNORECASE)
 _AGENCY_ACTS = re.compile(rf"(?:,|\bthì)\s*(?:(?:các|một)\s+)?{_AGENCIES}", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.;\n]+")
 MAX_CHARS = 300
 
 
@@ -65,7 +65,7 @@ def citizen_deadlines(texts: Iterable[str], most: int = 3) -> list[str]:
     a sentence is long)."""
     found: list[str] = []
     for text in texts:
-        for match in _SENTENCE.finditer(text):
+        for match in SENTENCE.finditer(text):
             sentence = " ".join(match.group(0).split()).strip(" -+*•")
             deadline = _DEADLINE.search(sentence)
             if (

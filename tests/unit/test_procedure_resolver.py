@@ -248,14 +248,22 @@ class UnsureWithin(ByQuery):
         return SearchResult(result.query, result.hits, False, 0.1)
 
 
-def test_a_follow_up_nothing_else_claims_stays_on_the_current_one_though_search_is_unsure() -> None:
-    search = UnsureWithin(
+SELLERS_QUESTION = "nguoi ban co phai lam gi truoc ko, han bao lau"
+
+
+def sellers_question_after_sang_ten(search_type: type[UnsureWithin]) -> tuple[Resolution, ByQuery]:
+    """The seller's duty asked, in words no record has, after a sang tên xe question."""
+    search = search_type(
         [hit("1.008498", 0.75, "Đăng ký thuế lần đầu")],
         when="Cấp chứng nhận đăng ký xe",
         hits=[hit("1.013076", 1.36), hit("1.013079", 1.17)],
     )
     current = ("1.013076", "Cấp chứng nhận đăng ký xe khi đổi chủ")
-    resolution = follow_up("nguoi ban co phai lam gi truoc ko, han bao lau", current, search)
+    return follow_up(SELLERS_QUESTION, current, search), search
+
+
+def test_a_follow_up_nothing_else_claims_stays_on_the_current_one_though_search_is_unsure() -> None:
+    resolution, _ = sellers_question_after_sang_ten(UnsureWithin)
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013076")
 
 
@@ -302,15 +310,9 @@ class OffTopicWithoutQuestionWords(UnsureWithin):
 
 
 def test_a_follow_up_off_the_subject_only_without_its_question_words_stays() -> None:
-    search = OffTopicWithoutQuestionWords(
-        [hit("1.008498", 0.75, "Đăng ký thuế lần đầu")],
-        when="Cấp chứng nhận đăng ký xe",
-        hits=[hit("1.013076", 1.36), hit("1.013079", 1.17)],
-    )
-    current = ("1.013076", "Cấp chứng nhận đăng ký xe khi đổi chủ")
-    resolution = follow_up("nguoi ban co phai lam gi truoc ko, han bao lau", current, search)
+    resolution, search = sellers_question_after_sang_ten(OffTopicWithoutQuestionWords)
     assert (resolution.outcome, resolution.code) == (Outcome.current, "1.013076")
-    assert "nguoi ban co phai lam gi truoc ko, han bao lau" in search.queries
+    assert SELLERS_QUESTION in search.queries
 
 
 def test_one_word_of_another_procedures_name_does_not_name_it() -> None:
