@@ -149,6 +149,14 @@ class ServiceAction(Action):
                 return None
             return store.to_schema(row)
 
+    def _question(self, tracker: Tracker) -> str | None:
+        """The citizen's words with abbreviations spelled out ("cccd"), where they typed
+        them rather than clicked."""
+        text = _text(tracker)
+        if not text or text.startswith("/"):
+            return None
+        return self.services.search.spell_out(text)
+
     def _answer(
         self,
         dispatcher: CollectingDispatcher,
@@ -172,6 +180,7 @@ class ServiceAction(Action):
             first_mention=_intent(tracker) == CHOOSE_PROCEDURE
             or tracker.get_slot("procedure_code") != procedure.code,
             full=full,
+            question=self._question(tracker),
         )
         buttons = []
         if reply.more:

@@ -18,7 +18,7 @@ from actions import messages
 from actions.deployment import DeploymentProfile
 from actions.facets import Facet
 from knowledge_base.facts.deadlines import citizen_deadlines
-from knowledge_base.facts.documents import stated_copies, strip_marker
+from knowledge_base.facts.documents import documents_named, stated_copies, strip_marker
 from knowledge_base.facts.durations import SENTENCE, TIME_LIMIT, is_bare_number
 from knowledge_base.facts.fees import (
     COUNCIL,
@@ -241,13 +241,27 @@ def _is_special(document: DossierDocument) -> bool:
 
 
 def documents(
-    procedure: ProcedureOut, full: bool = False, room: int = FIRST_MESSAGE_CHARS
+    procedure: ProcedureOut,
+    full: bool = False,
+    room: int = FIRST_MESSAGE_CHARS,
+    question: str | None = None,
 ) -> Answer | None:
-    """What everyone brings first (at most eight, one screen); the cases behind "more"."""
+    """The documents the question names, whole; then what everyone brings (at most eight,
+    one screen); the cases behind "more"."""
     if not procedure.documents:
         return None
     if full:
         return Answer(_grouped(procedure.documents, limit=None))
+    named = documents_named([d.name for d in procedure.documents], question or "")
+    if named:
+        lines = [_shorten(_document_line(procedure.documents[i], None), 400) for i in named]
+        asked = f"{messages.ASKED_DOCUMENTS}\n{bullets(lines)}"
+        rest = _listed_documents(procedure, max(room - len(asked) - 2, 400))
+        return Answer(f"{asked}\n\n{rest.text}", more=rest.more)
+    return _listed_documents(procedure, room)
+
+
+def _listed_documents(procedure: ProcedureOut, room: int) -> Answer:
     common = [d for d in procedure.documents if not _is_special(d)]
     if not common:
         cases = list(dict.fromkeys(clean(d.group) for d in procedure.documents if d.group))
@@ -417,13 +431,15 @@ def facet_answer(
     place: str | None = None,
     full: bool = False,
     room: int = FIRST_MESSAGE_CHARS,
+    question: str | None = None,
 ) -> Answer | None:
     """The asked facet from the record's fields, or None when the record lacks it.
 
-    ``room`` is what the facet may take of the first message unless ``full``.
+    ``room`` is what the facet may take of the first message unless ``full``; the
+    ``question`` as typed (abbreviations spelled out) may name documents to show first.
     """
     if facet is Facet.documents:
-        return documents(procedure, full, room)
+        return documents(procedure, full, room, question)
     if facet is Facet.general:
         return Answer(_general(procedure, today))
     if facet is Facet.fee:
@@ -463,6 +479,7 @@ def answer(
     place: str | None = None,
     first_mention: bool = True,
     full: bool = False,
+    question: str | None = None,
 ) -> Answer:
     """The whole answer: which procedure (its full name once), each asked facet, the source."""
     name = _shorten(clean(procedure.name), 240) if first_mention else short_name(procedure.name)
@@ -472,7 +489,7 @@ def answer(
     bodies = []
     more: Facet | None = None
     for facet in facets:
-        part = facet_answer(procedure, facet, profile, today, place, full, room)
+        part = facet_answer(procedure, facet, profile, today, place, full, room, question)
         if part is None:
             bodies.append(messages.missing(facet, profile))
         else:

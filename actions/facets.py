@@ -114,6 +114,14 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "tờ khai nào",
         "mẫu đơn",
         "cần giấy",
+        # Someone else going instead: what they must bring is a document question.
+        "ủy quyền",
+        "uỷ quyền",
+        "nhờ người",
+        "nộp thay",
+        "làm thay",
+        "đi thay",
+        "nộp hộ",
     ),
     Facet.steps: (
         "các bước",

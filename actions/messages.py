@@ -49,6 +49,7 @@ def plain(text: str | None) -> str | None:
 # -- the facts of a procedure ----------------------------------------------------------
 
 DOCUMENTS = "Hồ sơ gồm:"
+ASKED_DOCUMENTS = "Về giấy tờ anh/chị hỏi:"
 FEE = "Phí, lệ phí"
 PROCESSING_TIME = "Thời hạn giải quyết"
 IMPLEMENTING_AGENCY = "Cơ quan thực hiện"

@@ -76,6 +76,8 @@ class Searcher(Protocol):
 
     def action_phrases(self) -> PhraseTagger: ...
 
+    def spell_out(self, text: str) -> str: ...
+
 
 def resolve(
     message: str,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+
+from vntext.normalization import fold_diacritics
 
 _BOILERPLATE = re.compile(r"^\W*số lượng hồ sơ\s*:?\s*\d+[^.]{0,30}\.?\s*$", re.IGNORECASE)
 _MARKER = re.compile(r"^(?:[-+•*–]+|\(?[ivx]+\)|\(\d+\))\s*")
@@ -32,3 +35,47 @@ def stated_copies(copies: str | None) -> str | None:
 def is_boilerplate(name: str) -> bool:
     """A row the portal's table holds that is not a document ("Số lượng hồ sơ: 01 bộ")."""
     return _BOILERPLATE.match(name) is not None
+
+
+# Word pairs that name documents in general, not one of them.
+_GENERIC_PAIRS = frozenset(
+    {
+        "giay to",
+        "ho so",
+        "to khai",
+        "ban sao",
+        "ban chinh",
+        "mau don",
+        "don de",
+        "de nghi",
+        "thanh phan",
+        "chung thuc",
+        "cong chung",
+        "theo mau",
+        "co the",
+        "phai nop",
+    }
+)
+_SYLLABLE = re.compile(r"[^\W_]+")
+
+
+def _syllables(text: str) -> list[str]:
+    return _SYLLABLE.findall(fold_diacritics(text.lower()))
+
+
+def documents_named(names: list[str], question: str, most: int = 2) -> list[int]:
+    """The positions of the documents a question names ("có phải làm giấy ủy quyền không"),
+    in the record's order: those with a pair of the question's words that at most two of
+    the documents have, so that a word every document shares names none of them."""
+    asked = {
+        f"{a} {b}"
+        for a, b in itertools.pairwise(_syllables(question))
+        if f"{a} {b}" not in _GENERIC_PAIRS
+    }
+    texts = [f" {' '.join(_syllables(name))} " for name in names]
+    named: set[int] = set()
+    for pair in asked:
+        having = [i for i, text in enumerate(texts) if f" {pair} " in text]
+        if 1 <= len(having) <= 2:
+            named.update(having)
+    return sorted(named)[:most]

@@ -24,7 +24,7 @@ from knowledge_base.retrieval.index import (
     load_index,
 )
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
-from knowledge_base.retrieval.phrases import PhraseTagger
+from knowledge_base.retrieval.phrases import PhraseTagger, expand_abbreviations
 from knowledge_base.retrieval.results import SearchResult
 
 
@@ -126,6 +126,10 @@ class SearchService:
     def action_phrases(self) -> PhraseTagger:
         """What citizens want done to a procedure's object, as search reads it."""
         return self.searcher().variants.actions
+
+    def spell_out(self, text: str) -> str:
+        """The text with its abbreviations spelled out ("cccd"), as search reads them."""
+        return expand_abbreviations(text, self.searcher().analyzer.lexicon.abbreviations)
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         return self.searcher().search(question, top=top, mode=mode)

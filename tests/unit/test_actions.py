@@ -38,7 +38,7 @@ from knowledge_base import store
 from knowledge_base.importers.runner import import_path
 from knowledge_base.models import AnswerFeedback
 from knowledge_base.retrieval.lexicon import default_lexicon
-from knowledge_base.retrieval.phrases import PhraseTagger
+from knowledge_base.retrieval.phrases import PhraseTagger, expand_abbreviations
 from knowledge_base.retrieval.query import AnalyzedQuery
 from knowledge_base.retrieval.results import SearchHit, SearchResult
 from knowledge_base.schemas import ProcedureIn
@@ -66,6 +66,9 @@ class SearchFake:
     def action_phrases(self) -> PhraseTagger:
         lexicon = default_lexicon()
         return PhraseTagger(lexicon.actions, lexicon.action_spellings)
+
+    def spell_out(self, text: str) -> str:
+        return expand_abbreviations(text, default_lexicon().abbreviations)
 
 
 class ScriptedSearch(SearchFake):
@@ -222,6 +225,16 @@ def test_a_confident_match_answers_the_asked_facet_and_keeps_the_procedure(
     assert dispatcher.messages[-1]["custom"] == {
         "answer": {"procedure_code": MARRIAGE, "facet": "documents"}
     }
+
+
+def test_a_document_asked_about_is_answered_first_and_whole(act: Act) -> None:
+    action = act(ActionAnswerProcedure, ScriptedSearch((BIRTH, 1.0)))
+    question = "nhờ bà ngoại đi làm thay được ko, giấy ủy quyền có cần công chứng không"
+    _, dispatcher = run(action, tracker(question, "ask_documents", procedure_code=BIRTH))
+    reply = texts(dispatcher)
+    first = "Về giấy tờ anh/chị hỏi:\n• Văn bản ủy quyền theo quy định (không cần chứng thực"
+    assert first in reply
+    assert reply.index("Về giấy tờ anh/chị hỏi") < reply.index("Hồ sơ gồm")
 
 
 def test_a_follow_up_question_stays_on_the_procedure_under_discussion(

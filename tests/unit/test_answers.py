@@ -193,6 +193,36 @@ def test_the_first_documents_message_fits_one_screen() -> None:
     assert first.text.count("• ") <= 8
 
 
+PROXY = (
+    "Văn bản ủy quyền theo quy định của pháp luật trong trường hợp ủy quyền. Trường hợp người "
+    "được ủy quyền là cha, mẹ, con của người ủy quyền thì văn bản ủy quyền không phải chứng thực"
+)
+
+
+def test_a_document_the_citizen_asks_about_comes_first_and_whole() -> None:
+    documents = [
+        DossierDocument(name="Tờ khai theo mẫu", copies="1 bản chính"),
+        DossierDocument(name=PROXY, copies="1 bản chính"),
+    ]
+    first = facet_text(
+        procedure(documents=documents),
+        Facet.documents,
+        profile(),
+        question="nhờ mẹ đi xin hộ có phải làm giấy ủy quyền công chứng ko",
+    )
+    assert first is not None
+    assert first.startswith(f"Về giấy tờ anh/chị hỏi:\n• {PROXY} (1 bản chính)\n\nHồ sơ gồm:")
+    assert "• Tờ khai theo mẫu (1 bản chính)" in first
+
+
+def test_a_general_documents_question_gets_the_list_alone() -> None:
+    documents = [DossierDocument(name="Tờ khai theo mẫu"), DossierDocument(name=PROXY)]
+    first = facet_text(
+        procedure(documents=documents), Facet.documents, profile(), question="cần giấy tờ gì ạ"
+    )
+    assert first is not None and first.startswith("Hồ sơ gồm:")
+
+
 def test_a_procedure_without_documents_says_they_are_missing() -> None:
     text = answer(procedure(), Facet.documents, profile())
     assert "chưa có thông tin về thành phần hồ sơ" in text

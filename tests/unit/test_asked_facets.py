@@ -44,6 +44,18 @@ def test_without_cue_words_the_intent_decides() -> None:
     assert asked_facets("làm hộ chiếu", Facet.general) == [Facet.general]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nhờ mẹ đi xin hộ đc ko, có phải làm giấy ủy quyền công chứng ko",
+        "nho nguoi nha nop thay duoc khong",
+        "chồng tôi đi làm thay có được không",
+    ],
+)
+def test_sending_someone_else_asks_what_they_must_bring(text: str) -> None:
+    assert asked_facets(text, Facet.general) == [Facet.documents]
+
+
 def test_a_vehicle_is_not_money() -> None:
     assert asked_facets("đăng ký phương tiện cần những gì", Facet.documents) == [Facet.documents]
 

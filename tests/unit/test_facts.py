@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from knowledge_base.facts.deadlines import citizen_deadlines
-from knowledge_base.facts.documents import stated_copies, strip_marker
+from knowledge_base.facts.documents import documents_named, stated_copies, strip_marker
 from knowledge_base.facts.durations import recover_unit
 from knowledge_base.facts.fees import COUNCIL, FeeKind, parse_fee
 from knowledge_base.importers.structuring import structure
@@ -233,3 +233,25 @@ def test_a_long_sentence_is_cut_around_its_deadline() -> None:
     assert quoted.startswith("…") and len(quoted) <= 300
     assert quoted.strip("…") in sentence
     assert "chậm nhất là 03 ngày làm việc trước ngày tạm ngừng kinh doanh" in quoted
+
+
+DOCUMENT_NAMES = [
+    "Tờ khai theo mẫu",
+    "Văn bản ủy quyền theo quy định của pháp luật trong trường hợp ủy quyền",
+    "Hộ chiếu/Thẻ căn cước công dân hoặc giấy tờ tùy thân khác",
+    "Bản sao giấy tờ chứng minh nơi cư trú",
+]
+
+
+def test_a_question_naming_a_document_finds_it() -> None:
+    question = "nhờ mẹ đi xin hộ đc ko, có phải làm giấy ủy quyền công chứng ko"
+    assert documents_named(DOCUMENT_NAMES, question) == [1]
+
+
+def test_a_document_named_without_diacritics_is_found() -> None:
+    question = "di xin co can mang the can cuoc cong dan ko"
+    assert documents_named(DOCUMENT_NAMES, question) == [2]
+
+
+def test_asking_for_documents_in_general_names_none() -> None:
+    assert documents_named(DOCUMENT_NAMES, "cần giấy tờ gì, bản sao hay bản chính") == []
