@@ -134,6 +134,8 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "thủ tục thế nào",
         "làm ntn",
         "bước đầu tiên",
+        # Who must come in person is said in the steps.
+        "có mặt",
     ),
     Facet.legal_basis: (
         "căn cứ pháp lý",
@@ -192,9 +194,9 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
 }
 FACET_CUES[Facet.fee] += ("phí",)
 # Cues that typed without diacritics are other words: "phi" (phi nông nghiệp), "tre"
-# (trẻ em), "muon" (muốn).
+# (trẻ em), "muon" (muốn), "co mat" (có mất tiền).
 _MARKED_ONLY = frozenset(
-    {"phí", "làm trễ", "đi trễ", "báo trễ", "báo muộn", "đăng ký muộn", "đăng ký trễ"}
+    {"phí", "làm trễ", "đi trễ", "báo trễ", "báo muộn", "đăng ký muộn", "đăng ký trễ", "có mặt"}
 )
 
 _HOW_LONG = r"(?:bao lâu|bn|mấy|bao nhiêu|khi nào)"

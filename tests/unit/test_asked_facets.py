@@ -56,6 +56,15 @@ def test_sending_someone_else_asks_what_they_must_bring(text: str) -> None:
     assert asked_facets(text, Facet.general) == [Facet.documents]
 
 
+def test_who_must_come_in_person_is_a_question_about_the_steps() -> None:
+    question = "lúc ký nhận giấy chứng nhận thì có cần cả hai đứa cùng có mặt không"
+    assert asked_facets(question, Facet.result) == [Facet.steps]
+
+
+def test_money_typed_without_diacritics_is_not_coming_in_person() -> None:
+    assert asked_facets("co mat tien khong", Facet.fee) == [Facet.fee]
+
+
 def test_a_vehicle_is_not_money() -> None:
     assert asked_facets("đăng ký phương tiện cần những gì", Facet.documents) == [Facet.documents]
 
