@@ -37,7 +37,14 @@ FIRST_MESSAGE_CHARS = 1200
 FIRST_DOCUMENTS = 8
 
 _ONLINE = ("trực tuyến", "online", "dịch vụ công")
-_SUBMISSION = re.compile(r"\bnộp\b[^.;]*\b(tại|ở|đến|cho|qua)\b", re.IGNORECASE)
+_AGENCIES = (
+    r"(?:Cơ quan|Ủy ban nhân dân|UBND|Sở|Phòng|Bộ phận|Trung tâm|Công an|Văn phòng|Chi cục|"
+    r"Cục|Bảo hiểm xã hội)"
+)
+# Where the citizen goes: "nộp hồ sơ tại …", "Công dân đến Công an cấp xã …".
+_SUBMISSION = re.compile(
+    rf"\bnộp\b[^.;]*\b(tại|ở|đến|cho|qua)\b|\bđến (?:trực tiếp )?{_AGENCIES}\b", re.IGNORECASE
+)
 _CONDITIONAL = re.compile(r"^(?:\(?\s*)(?:trường hợp|đối với|nếu|ngoài ra|lưu ý)\b", re.I)
 _NOTE_GROUP = re.compile(r"^\W*lưu ý", re.IGNORECASE)
 # Group titles under which the portal lists what everyone brings.
@@ -309,10 +316,7 @@ def _grouped(items: list[DossierDocument], limit: int | None) -> str:
 # -- the other facets -------------------------------------------------------------------
 
 
-_AGENCY = re.compile(
-    r"\b(?:Cơ quan|Ủy ban nhân dân|UBND|Sở|Phòng|Bộ phận|Trung tâm|Công an|Văn phòng|Chi cục|"
-    r"Cục|Bảo hiểm xã hội)\b[^.,;:()\n]{3,60}"
-)
+_AGENCY = re.compile(rf"\b{_AGENCIES}\b[^.,;:()\n]{{3,60}}")
 
 
 def _agency_in_steps(procedure: ProcedureOut) -> str | None:
@@ -337,10 +341,11 @@ def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | Non
     channels = [_channel_label(c) for c in procedure.channels if clean(c.channel)]
     if channels:
         lines.append(f"{messages.CHANNELS}: {', '.join(dict.fromkeys(channels))}")
-    submission_step = next((step for step in procedure.steps if _SUBMISSION.search(step)), None)
-    if submission_step:
-        # The steps often say where exactly ("nộp hồ sơ tại Cơ quan Quản lý xuất nhập cảnh").
-        lines.append(messages.submission_step(_shorten(clean(submission_step), 400)))
+    # The steps often say where exactly ("nộp hồ sơ tại Cơ quan Quản lý xuất nhập cảnh",
+    # "đến Công an cấp xã … không phụ thuộc vào nơi cư trú").
+    submission = _sentence_with(_SUBMISSION, procedure.steps)
+    if submission:
+        lines.append(messages.submission_step(submission))
     if not lines:
         return None
     levels = {level.lower() for level in procedure.levels}

@@ -466,6 +466,20 @@ def test_a_commune_procedure_names_the_citizens_commune() -> None:
     assert SERVICE_CENTRE not in body
 
 
+def test_where_the_steps_send_the_citizen_is_quoted_as_one_sentence() -> None:
+    steps = [
+        "- Bước 1:\n+ Công dân đến Công an cấp xã trong cả nước không phụ thuộc vào nơi cư trú "
+        "đề nghị cấp đổi thẻ. Cán bộ kiểm tra thông tin",
+        "- Bước 2: Nhận kết quả",
+    ]
+    body = facet_text(full_procedure(steps=steps), Facet.where_to_submit, profile())
+    assert body is not None
+    assert body.endswith(
+        "Theo trình tự thực hiện: Công dân đến Công an cấp xã trong cả nước không phụ thuộc "
+        "vào nơi cư trú đề nghị cấp đổi thẻ"
+    )
+
+
 # -- The citizen's deadline -------------------------------------------------------------
 
 
