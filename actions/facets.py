@@ -121,7 +121,6 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "nộp thay",
         "làm thay",
         "đi thay",
-        "nộp hộ",
     ),
     Facet.steps: (
         "các bước",
@@ -181,6 +180,7 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "được cấp giấy gì",
         "cấp giấy gì",
         "nhận giấy gì",
+        "nhận giấy tờ gì",
     ),
     Facet.online_submission: (
         "online",

@@ -65,6 +65,16 @@ def test_money_typed_without_diacritics_is_not_coming_in_person() -> None:
     assert asked_facets("co mat tien khong", Facet.fee) == [Facet.fee]
 
 
+def test_submitting_the_file_is_not_sending_someone_else() -> None:
+    question = "gio muon rut bhxh mot lan thi nop ho so o dau, bao lau thi nhan duoc tien"
+    assert asked_facets(question, Facet.general) == [Facet.where_to_submit, Facet.processing_time]
+
+
+def test_papers_received_are_the_result_not_the_documents() -> None:
+    question = "ngoai tien ra thi duoc nhan giay to gi nua khong"
+    assert asked_facets(question, Facet.documents) == [Facet.result]
+
+
 def test_a_vehicle_is_not_money() -> None:
     assert asked_facets("đăng ký phương tiện cần những gì", Facet.documents) == [Facet.documents]
 
