@@ -215,7 +215,7 @@ def _deadline_question(folded: bool) -> str:
         rf"(?<!thời )(?<!hết )(?<!còn )(?<!gia )hạn (?:là |chót |cuối |cuối cùng "
         rf"|(?:nộp|báo|đăng ký|khai|làm) (?:là )?)?{_HOW_LONG}{_NOT_THEN_RESULT}"
         rf"|thời hạn phải(?: [^.?!]{{0,30}}?{_HOW_LONG}{_UNIT}?)?"
-        rf"|phải {waiting}[^.?!]{{0,40}}?trong (?:vòng |thời hạn )?{_HOW_LONG}"
+        rf"|phải {waiting}[^.?!]{{0,60}}?trong (?:vòng |thời hạn )?{_HOW_LONG}"
         rf"{_NOT_THEN_RESULT}{_UNIT}?"
         rf"|(?:trong |sau )?{_HOW_LONG}{_UNIT}? (?:thì |là )?phải\b"
         rf"|(?:báo |thông báo )?(?:trước|trc) (?:bao lâu|(?:mấy|bao nhiêu|bn){_UNIT})"

@@ -82,6 +82,7 @@ def test_a_vehicle_is_not_money() -> None:
 DEADLINE_QUESTIONS = [
     "lo đám xong cũng mất cả tuần, đi làm trễ vậy có sao không, hạn là bao lâu",
     "quy định phải báo trong bao lâu",
+    "gia đình phải làm thủ tục xóa đăng ký thường trú cho em trong thời hạn bao lâu",
     "hkd phải đk thay đổi địa chỉ trong vòng bn ngày ạ",
     "người bán có phải làm gì trước ko, hạn bao lâu",
     "phải báo trước mấy giờ?",
