@@ -19,7 +19,7 @@ from actions.deployment import DeploymentProfile
 from actions.facets import Facet
 from knowledge_base.facts.deadlines import citizen_deadlines
 from knowledge_base.facts.documents import documents_named, stated_copies, strip_marker
-from knowledge_base.facts.durations import SENTENCE, TIME_LIMIT, is_bare_number
+from knowledge_base.facts.durations import SENTENCE, TIME_AMOUNT, TIME_LIMIT, is_bare_number
 from knowledge_base.facts.fees import (
     COUNCIL,
     Fee,
@@ -211,11 +211,35 @@ def _sentence_with(pattern: re.Pattern[str], texts: list[str]) -> str | None:
     return None
 
 
+_AMOUNT = re.compile(TIME_AMOUNT, re.IGNORECASE)
+_DATE = re.compile(r"\b\d{1,2}\s*tháng\s*\d{1,2}\b", re.IGNORECASE)  # "14 tháng 11 năm 2016"
+
+
+def _time_cases(procedure: ProcedureOut) -> list[str]:
+    """The sentences of the channels' descriptions that give other times than the cells:
+    the cases a cell sums up ("Nhận hồ sơ từ NLĐ…: Tối đa 03 ngày làm việc…")."""
+    cells = {c.processing_days for c in procedure.channels if c.processing_days is not None}
+    found: dict[str, set[float]] = {}
+    for channel in procedure.channels:
+        for sentence in SENTENCE.finditer(clean(channel.description)):
+            text = sentence.group(0).strip(" -+*•")
+            if amounts := {float(m.group(1)) for m in _AMOUNT.finditer(_DATE.sub(" ", text))}:
+                found.setdefault(text, amounts)
+    if not any(amounts - cells for amounts in found.values()):
+        return []
+    return [_shorten(text, 200) for text in list(found)[:3]]
+
+
 def processing_time(procedure: ProcedureOut) -> str | None:
-    """The time cell of each channel; where no cell states it, the steps' own sentence."""
+    """The time cell of each channel, with the other times their descriptions give; where no
+    cell states it, the steps' own sentence."""
     values = [(c, text) for c in procedure.channels if (text := _time_of_channel(c))]
+    cases = _time_cases(procedure)
     if values:
-        return _by_channel(values, messages.PROCESSING_TIME, len(procedure.channels))
+        cells = _by_channel(values, messages.PROCESSING_TIME, len(procedure.channels))
+        return f"{cells}\n{messages.TIME_CASES}\n{bullets(cases)}" if cases else cells
+    if cases:
+        return f"{messages.TIME_FROM_DESCRIPTION}\n{bullets(cases)}"
     quoted = _sentence_with(TIME_LIMIT, procedure.steps)
     if quoted:
         return messages.time_from_steps(quoted)

@@ -438,6 +438,40 @@ def test_a_procedure_without_channels_says_online_submission_is_missing() -> Non
     assert "chưa có thông tin về cách nộp trực tuyến" in text
 
 
+def test_other_times_in_a_channels_description_are_quoted_under_the_cell() -> None:
+    description = (
+        "- Nhận hồ sơ từ đơn vị sử dụng lao động: Tối đa 06 ngày làm việc.\n"
+        "- Nhận hồ sơ từ người lao động: Tối đa 03 ngày làm việc.\nKhông thu phí"
+    )
+    online = SubmissionChannel(
+        channel="Trực tuyến",
+        processing_time="6 Ngày làm việc",
+        processing_days=6,
+        time_unit="Ngày làm việc",
+        description=description,
+    )
+    body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
+    assert body == (
+        "Thời hạn giải quyết: 6 ngày làm việc\n"
+        "Chi tiết theo mô tả trên Cổng dịch vụ công:\n"
+        "• Nhận hồ sơ từ đơn vị sử dụng lao động: Tối đa 06 ngày làm việc\n"
+        "• Nhận hồ sơ từ người lao động: Tối đa 03 ngày làm việc"
+    )
+
+
+def test_a_description_that_repeats_the_cell_or_gives_dates_adds_nothing() -> None:
+    description = "Trong thời hạn 05 ngày làm việc. Thông tư ban hành ngày 14 tháng 11 năm 2016"
+    online = SubmissionChannel(
+        channel="Trực tuyến",
+        processing_time="5 Ngày làm việc",
+        processing_days=5,
+        time_unit="Ngày làm việc",
+        description=description,
+    )
+    body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
+    assert body == "Thời hạn giải quyết: 5 ngày làm việc"
+
+
 # -- Where to submit ---------------------------------------------------------------------
 
 
