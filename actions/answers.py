@@ -18,7 +18,7 @@ from actions import messages
 from actions.deployment import DeploymentProfile
 from actions.facets import Facet
 from knowledge_base.facts.deadlines import citizen_deadlines
-from knowledge_base.facts.documents import documents_named, stated_copies, strip_marker
+from knowledge_base.facts.documents import stated_copies, strip_marker
 from knowledge_base.facts.durations import SENTENCE, TIME_AMOUNT, TIME_LIMIT, is_bare_number
 from knowledge_base.facts.fees import (
     COUNCIL,
@@ -29,6 +29,7 @@ from knowledge_base.facts.fees import (
     parse_fee,
     split_fee_text,
 )
+from knowledge_base.facts.named import named_passages
 from knowledge_base.schemas import DossierDocument, ProcedureOut, SubmissionChannel
 from vntext.chat_format import bullets, clean, numbered
 
@@ -283,7 +284,7 @@ def documents(
         return None
     if full:
         return Answer(_grouped(procedure.documents, limit=None))
-    named = documents_named([d.name for d in procedure.documents], question or "")
+    named = named_passages([d.name for d in procedure.documents], question or "")
     if named:
         lines = [_shorten(_document_line(procedure.documents[i], None), 400) for i in named]
         asked = f"{messages.ASKED_DOCUMENTS}\n{bullets(lines)}"
@@ -440,6 +441,24 @@ def _deadline(procedure: ProcedureOut) -> str | None:
     return f"{messages.NO_DEADLINE_STATED}\n{line}" if line else None
 
 
+def _steps(procedure: ProcedureOut, full: bool, room: int, question: str | None) -> Answer | None:
+    """The steps; the sentences of them the question names first ("cả hai cùng có mặt")."""
+    if not procedure.steps:
+        return None
+    steps = f"{messages.STEPS}:\n{numbered(procedure.steps)}"
+    sentences = [
+        sentence.group(0).strip(" -+*•")
+        for step in procedure.steps
+        for sentence in SENTENCE.finditer(clean(step))
+    ]
+    named = [sentences[i] for i in named_passages(sentences, question or "")] if not full else []
+    if not named:
+        return _screen(Facet.steps, steps, full, room)
+    asked = f"{messages.ASKED_STEPS}\n{bullets([_shorten(s, 300) for s in named])}"
+    rest = _screen(Facet.steps, steps, full, max(room - len(asked) - 2, 400))
+    return Answer(f"{asked}\n\n{rest.text}", more=rest.more) if rest else Answer(asked)
+
+
 def _screen(facet: Facet, text: str | None, full: bool, room: int) -> Answer | None:
     """A long facet cut at one screen, the rest behind "more"."""
     if text is None:
@@ -478,8 +497,7 @@ def facet_answer(
     if facet is Facet.where_to_submit:
         return _screen(facet, _where(procedure, profile, place), full, room)
     if facet is Facet.steps:
-        steps = numbered(procedure.steps) if procedure.steps else None
-        return _screen(facet, f"{messages.STEPS}:\n{steps}" if steps else None, full, room)
+        return _steps(procedure, full, room, question)
     if facet is Facet.legal_basis:
         if not procedure.legal_bases:
             return None

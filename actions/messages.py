@@ -50,6 +50,7 @@ def plain(text: str | None) -> str | None:
 
 DOCUMENTS = "Hồ sơ gồm:"
 ASKED_DOCUMENTS = "Về giấy tờ anh/chị hỏi:"
+ASKED_STEPS = "Về điều anh/chị hỏi, trình tự thực hiện ghi:"
 FEE = "Phí, lệ phí"
 PROCESSING_TIME = "Thời hạn giải quyết"
 TIME_CASES = "Chi tiết theo mô tả trên Cổng dịch vụ công:"

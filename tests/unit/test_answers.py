@@ -223,6 +223,24 @@ def test_a_general_documents_question_gets_the_list_alone() -> None:
     assert first is not None and first.startswith("Hồ sơ gồm:")
 
 
+def test_the_step_the_citizen_asks_about_comes_first() -> None:
+    steps = [
+        "Bước 1: Nộp hồ sơ tại Ủy ban nhân dân cấp xã",
+        "Bước 2: Hai bên nam, nữ phải có mặt khi đăng ký kết hôn; ký vào Sổ đăng ký kết hôn",
+    ]
+    body = facet_text(
+        full_procedure(steps=steps),
+        Facet.steps,
+        profile(),
+        question="lúc ký thì có cần cả hai đứa cùng có mặt không",
+    )
+    assert body == (
+        "Về điều anh/chị hỏi, trình tự thực hiện ghi:\n"
+        "• Bước 2: Hai bên nam, nữ phải có mặt khi đăng ký kết hôn\n\n"
+        f"Các bước thực hiện:\n1. {steps[0]}\n2. {steps[1]}"
+    )
+
+
 def test_a_procedure_without_documents_says_they_are_missing() -> None:
     text = answer(procedure(), Facet.documents, profile())
     assert "chưa có thông tin về thành phần hồ sơ" in text

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from knowledge_base.facts.deadlines import citizen_deadlines
-from knowledge_base.facts.documents import documents_named, stated_copies, strip_marker
+from knowledge_base.facts.documents import stated_copies, strip_marker
 from knowledge_base.facts.durations import recover_unit
 from knowledge_base.facts.fees import COUNCIL, FeeKind, parse_fee
+from knowledge_base.facts.named import named_passages
 from knowledge_base.importers.structuring import structure
 from knowledge_base.schemas import DossierDocument, ProcedureIn, SubmissionChannel
 
@@ -245,13 +246,24 @@ DOCUMENT_NAMES = [
 
 def test_a_question_naming_a_document_finds_it() -> None:
     question = "nhờ mẹ đi xin hộ đc ko, có phải làm giấy ủy quyền công chứng ko"
-    assert documents_named(DOCUMENT_NAMES, question) == [1]
+    assert named_passages(DOCUMENT_NAMES, question) == [1]
 
 
 def test_a_document_named_without_diacritics_is_found() -> None:
-    question = "di xin co can mang the can cuoc cong dan ko"
-    assert documents_named(DOCUMENT_NAMES, question) == [2]
+    question = "nho me di xin thi co can giay uy quyen khong"
+    assert named_passages(DOCUMENT_NAMES, question) == [1]
+
+
+def test_a_document_named_with_diacritics_is_told_from_asking_words() -> None:
+    question = "đi xin có cần mang thẻ căn cước công dân ko"
+    assert named_passages(DOCUMENT_NAMES, question) == [2]
+
+
+def test_words_of_asking_how_name_no_step() -> None:
+    steps = ["Bước 1: Nộp hồ sơ tại bộ phận một cửa", "Trình tự thực hiện tại cuộc họp"]
+    assert named_passages(steps, "trinh tu thuc hien the nao") == []
+    assert named_passages(steps, "thủ tục làm như thế nào vậy ạ") == []
 
 
 def test_asking_for_documents_in_general_names_none() -> None:
-    assert documents_named(DOCUMENT_NAMES, "cần giấy tờ gì, bản sao hay bản chính") == []
+    assert named_passages(DOCUMENT_NAMES, "cần giấy tờ gì, bản sao hay bản chính") == []
