@@ -484,7 +484,8 @@ def facet_answer(
     """The asked facet from the record's fields, or None when the record lacks it.
 
     ``room`` is what the facet may take of the first message unless ``full``; the
-    ``question`` as typed (abbreviations spelled out) may name documents to show first.
+    ``question`` as typed (abbreviations spelled out) may name documents or a sentence of
+    the steps to show first.
     """
     if facet is Facet.documents:
         return documents(procedure, full, room, question)
