@@ -42,9 +42,13 @@ _AGENCIES = (
     r"(?:Cơ quan|Ủy ban nhân dân|UBND|Sở|Phòng|Bộ phận|Trung tâm|Công an|Văn phòng|Chi cục|"
     r"Cục|Bảo hiểm xã hội)"
 )
-# Where the citizen goes: "nộp hồ sơ tại …", "Công dân đến Công an cấp xã …".
+# Where the citizen goes, in a sentence of the steps: "nộp hồ sơ tại …", "gửi trực tiếp
+# tại …", "Công dân đến Công an cấp xã …" (near its start: "… chuyển đề nghị của công dân
+# đến cơ quan …" is the agency's doing).
 _SUBMISSION = re.compile(
-    rf"\bnộp\b[^.;]*\b(tại|ở|đến|cho|qua)\b|\bđến (?:trực tiếp )?{_AGENCIES}\b", re.IGNORECASE
+    rf"\b(?:nộp|gửi hồ sơ|gửi trực tiếp)\b[^.;]*\b(tại|ở|đến|cho|qua)\b"
+    rf"|^\W*[^.;]{{0,40}}?\bđến (?:trực tiếp )?{_AGENCIES}\b",
+    re.IGNORECASE,
 )
 _CONDITIONAL = re.compile(r"^(?:\(?\s*)(?:trường hợp|đối với|nếu|ngoài ra|lưu ý)\b", re.I)
 _NOTE_GROUP = re.compile(r"^\W*lưu ý", re.IGNORECASE)
@@ -203,13 +207,17 @@ def _time_of_channel(channel: SubmissionChannel) -> str | None:
     return text
 
 
-def _sentence_with(pattern: re.Pattern[str], texts: list[str]) -> str | None:
-    """The first sentence of the record's text that matches, to quote as it is written."""
+def _sentences_with(pattern: re.Pattern[str], texts: list[str], most: int = 1) -> list[str]:
+    """The first sentences of the record's text that match, to quote as they are written."""
+    found: list[str] = []
     for text in texts:
         for sentence in SENTENCE.finditer(clean(text)):
-            if pattern.search(sentence.group(0)):
-                return _shorten(sentence.group(0).strip(" -+*•"), 300)
-    return None
+            quoted = _shorten(sentence.group(0).strip(" -+*•"), 300)
+            if pattern.search(sentence.group(0)) and quoted not in found:
+                found.append(quoted)
+                if len(found) == most:
+                    return found
+    return found
 
 
 _AMOUNT = re.compile(TIME_AMOUNT, re.IGNORECASE)
@@ -241,9 +249,9 @@ def processing_time(procedure: ProcedureOut) -> str | None:
         return f"{cells}\n{messages.TIME_CASES}\n{bullets(cases)}" if cases else cells
     if cases:
         return f"{messages.TIME_FROM_DESCRIPTION}\n{bullets(cases)}"
-    quoted = _sentence_with(TIME_LIMIT, procedure.steps)
+    quoted = _sentences_with(TIME_LIMIT, procedure.steps)
     if quoted:
-        return messages.time_from_steps(quoted)
+        return messages.time_from_steps(quoted[0])
     if any(is_bare_number(c.processing_time) for c in procedure.channels):
         return messages.TIME_WITHOUT_UNIT
     return None
@@ -368,9 +376,9 @@ def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | Non
         lines.append(f"{messages.CHANNELS}: {', '.join(dict.fromkeys(channels))}")
     # The steps often say where exactly ("nộp hồ sơ tại Cơ quan Quản lý xuất nhập cảnh",
     # "đến Công an cấp xã … không phụ thuộc vào nơi cư trú").
-    submission = _sentence_with(_SUBMISSION, procedure.steps)
+    submission = _sentences_with(_SUBMISSION, procedure.steps, most=2)
     if submission:
-        lines.append(messages.submission_step(submission))
+        lines.append(messages.submission_steps(submission))
     if not lines:
         return None
     levels = {level.lower() for level in procedure.levels}

@@ -206,8 +206,10 @@ def documents_case(group: str) -> str:
     return f"Trường hợp {group[0].lower()}{group[1:]}:"
 
 
-def submission_step(step: str) -> str:
-    return f"Theo trình tự thực hiện: {step}"
+def submission_steps(sentences: list[str]) -> str:
+    if len(sentences) == 1:
+        return f"Theo trình tự thực hiện: {sentences[0]}"
+    return "Theo trình tự thực hiện:\n" + "\n".join(f"• {sentence}" for sentence in sentences)
 
 
 def commune_level_here(place: str) -> str:

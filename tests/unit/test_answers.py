@@ -518,10 +518,11 @@ def test_a_commune_procedure_names_the_citizens_commune() -> None:
     assert SERVICE_CENTRE not in body
 
 
-def test_where_the_steps_send_the_citizen_is_quoted_as_one_sentence() -> None:
+def test_where_the_steps_send_the_citizen_is_quoted_not_where_the_agency_sends_it() -> None:
     steps = [
         "- Bước 1:\n+ Công dân đến Công an cấp xã trong cả nước không phụ thuộc vào nơi cư trú "
-        "đề nghị cấp đổi thẻ. Cán bộ kiểm tra thông tin",
+        "đề nghị cấp đổi thẻ. Cán bộ kiểm tra thông tin. Hệ thống tự động chuyển đề nghị của "
+        "công dân đến cơ quan quản lý căn cước",
         "- Bước 2: Nhận kết quả",
     ]
     body = facet_text(full_procedure(steps=steps), Facet.where_to_submit, profile())
@@ -530,6 +531,18 @@ def test_where_the_steps_send_the_citizen_is_quoted_as_one_sentence() -> None:
         "Theo trình tự thực hiện: Công dân đến Công an cấp xã trong cả nước không phụ thuộc "
         "vào nơi cư trú đề nghị cấp đổi thẻ"
     )
+
+
+def test_two_sentences_of_the_steps_may_say_where_to_submit() -> None:
+    steps = [
+        "Cá nhân lập hồ sơ gửi trực tiếp tại Công an cấp xã hoặc Phòng Cảnh sát giao thông",
+        "Trường hợp nộp hồ sơ trực tiếp, cá nhân phải chụp ảnh tại cơ quan cấp giấy phép",
+        "Bước 3: Nộp lệ phí tại quầy",
+    ]
+    body = facet_text(full_procedure(steps=steps), Facet.where_to_submit, profile())
+    assert body is not None
+    assert f"Theo trình tự thực hiện:\n• {steps[0]}\n• {steps[1]}" in body
+    assert "Bước 3" not in body
 
 
 # -- The citizen's deadline -------------------------------------------------------------
