@@ -42,6 +42,7 @@ from knowledge_base.models import AnswerFeedback
 from knowledge_base.retrieval.results import SearchHit
 from knowledge_base.schemas import ProcedureOut
 from vntext.chat_format import split_message
+from vntext.normalization import has_diacritics
 from vntext.personal_data import mask, without_masks
 from vntext.receipt_codes import find_receipt_code
 
@@ -151,11 +152,12 @@ class ServiceAction(Action):
 
     def _question(self, tracker: Tracker) -> str | None:
         """The citizen's words with abbreviations spelled out ("cccd"), where they typed
-        them rather than clicked."""
+        them rather than clicked; without diacritics as typed (the spelled-out words would
+        bring some back, and the words are compared without them)."""
         text = _text(tracker)
         if not text or text.startswith("/"):
             return None
-        return self.services.search.spell_out(text)
+        return self.services.search.spell_out(text) if has_diacritics(text) else text
 
     def _answer(
         self,

@@ -50,6 +50,8 @@ _SUBMISSION = re.compile(
     rf"|^\W*[^.;]{{0,40}}?\bđến (?:trực tiếp )?{_AGENCIES}\b",
     re.IGNORECASE,
 )
+# Paying, forwarding and the clerks' work are not where the citizen submits.
+_NOT_WHERE = re.compile(r"\b(?:phí|chuyển|cán bộ|công chức)\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"^(?:\(?\s*)(?:trường hợp|đối với|nếu|ngoài ra|lưu ý)\b", re.I)
 _NOTE_GROUP = re.compile(r"^\W*lưu ý", re.IGNORECASE)
 # Group titles under which the portal lists what everyone brings.
@@ -227,16 +229,31 @@ _DATE = re.compile(r"\b\d{1,2}\s*tháng\s*\d{1,2}\b", re.IGNORECASE)  # "14 thá
 def _time_cases(procedure: ProcedureOut) -> list[str]:
     """The sentences of the channels' descriptions that give other times than the cells:
     the cases a cell sums up ("Nhận hồ sơ từ NLĐ…: Tối đa 03 ngày làm việc…")."""
-    cells = {c.processing_days for c in procedure.channels if c.processing_days is not None}
-    found: dict[str, set[float]] = {}
+    cells = {
+        (c.processing_days, _unit(c.time_unit or ""))
+        for c in procedure.channels
+        if c.processing_days is not None
+    }
+    found: dict[str, bool] = {}  # each sentence with a time: whether it differs from the cells
     for channel in procedure.channels:
         for sentence in SENTENCE.finditer(clean(channel.description)):
             text = sentence.group(0).strip(" -+*•")
-            if amounts := {float(m.group(1)) for m in _AMOUNT.finditer(_DATE.sub(" ", text))}:
-                found.setdefault(text, amounts)
-    if not any(amounts - cells for amounts in found.values()):
+            amounts = {
+                (float(m.group(1)), _unit(m.group(2)))
+                for m in _AMOUNT.finditer(_DATE.sub(" ", text))
+            }
+            if amounts:
+                found.setdefault(text, bool(amounts - cells))
+    if not any(found.values()):
         return []
-    return [_shorten(text, 200) for text in list(found)[:3]]
+    # At most three, those that differ first, said in the record's order.
+    chosen = set(sorted(found, key=lambda text: not found[text])[:3])
+    return [_shorten(text, 200) for text in found if text in chosen]
+
+
+def _unit(unit: str) -> str:
+    """ "Ngày làm việc" and "ngày" are days alike; "tháng" is not."""
+    return unit.split()[0].lower() if unit.strip() else ""
 
 
 def processing_time(procedure: ProcedureOut) -> str | None:
@@ -292,11 +309,11 @@ def documents(
         return None
     if full:
         return Answer(_grouped(procedure.documents, limit=None))
-    named = named_passages([d.name for d in procedure.documents], question or "")
+    named = named_passages([d.name for d in procedure.documents], question or "", procedure.name)
     if named:
-        lines = [_shorten(_document_line(procedure.documents[i], None), 400) for i in named]
+        lines = [_shorten(_document_line(procedure.documents[i], None), 300) for i in named]
         asked = f"{messages.ASKED_DOCUMENTS}\n{bullets(lines)}"
-        rest = _listed_documents(procedure, max(room - len(asked) - 2, 400))
+        rest = _listed_documents(procedure, max(room - len(asked) - 2, 300))
         return Answer(f"{asked}\n\n{rest.text}", more=rest.more)
     return _listed_documents(procedure, room)
 
@@ -376,7 +393,11 @@ def _where(procedure: ProcedureOut, profile: DeploymentProfile, place: str | Non
         lines.append(f"{messages.CHANNELS}: {', '.join(dict.fromkeys(channels))}")
     # The steps often say where exactly ("nộp hồ sơ tại Cơ quan Quản lý xuất nhập cảnh",
     # "đến Công an cấp xã … không phụ thuộc vào nơi cư trú").
-    submission = _sentences_with(_SUBMISSION, procedure.steps, most=2)
+    submission = [
+        sentence
+        for sentence in _sentences_with(_SUBMISSION, procedure.steps, most=4)
+        if not _NOT_WHERE.search(sentence)
+    ][:2]
     if submission:
         lines.append(messages.submission_steps(submission))
     if not lines:
@@ -459,11 +480,12 @@ def _steps(procedure: ProcedureOut, full: bool, room: int, question: str | None)
         for step in procedure.steps
         for sentence in SENTENCE.finditer(clean(step))
     ]
-    named = [sentences[i] for i in named_passages(sentences, question or "")] if not full else []
+    positions = named_passages(sentences, question or "", procedure.name) if not full else []
+    named = [sentences[i] for i in positions]
     if not named:
         return _screen(Facet.steps, steps, full, room)
     asked = f"{messages.ASKED_STEPS}\n{bullets([_shorten(s, 300) for s in named])}"
-    rest = _screen(Facet.steps, steps, full, max(room - len(asked) - 2, 400))
+    rest = _screen(Facet.steps, steps, full, max(room - len(asked) - 2, 300))
     return Answer(f"{asked}\n\n{rest.text}", more=rest.more) if rest else Answer(asked)
 
 

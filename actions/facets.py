@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from vntext.normalization import fold_diacritics, has_diacritics
+from vntext.normalization import fold_diacritics, has_diacritics, normalize
 
 
 class Facet(str, Enum):
@@ -114,13 +114,14 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "tờ khai nào",
         "mẫu đơn",
         "cần giấy",
-        # Someone else going instead: what they must bring is a document question.
-        "ủy quyền",
-        "uỷ quyền",
+        # Someone else going instead: what they must bring is a document question ("ủy
+        # quyền" alone may be the procedure: "chứng thực chữ ký trên giấy ủy quyền").
+        *(
+            f"{verb} {paper}ủy quyền"
+            for verb in ("làm", "cần", "có", "phải")
+            for paper in ("giấy ", "văn bản ", "")
+        ),
         "nhờ người",
-        "nộp thay",
-        "làm thay",
-        "đi thay",
     ),
     Facet.steps: (
         "các bước",
@@ -133,8 +134,12 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "thủ tục thế nào",
         "làm ntn",
         "bước đầu tiên",
-        # Who must come in person is said in the steps.
-        "có mặt",
+        # Who must come in person is said in the steps ("có mặt tiền" is a shopfront).
+        "cùng có mặt",
+        "phải có mặt",
+        "có mặt không",
+        "có mặt ko",
+        "có mặt hay",
     ),
     Facet.legal_basis: (
         "căn cứ pháp lý",
@@ -196,7 +201,20 @@ FACET_CUES[Facet.fee] += ("phí",)
 # Cues that typed without diacritics are other words: "phi" (phi nông nghiệp), "tre"
 # (trẻ em), "muon" (muốn), "co mat" (có mất tiền).
 _MARKED_ONLY = frozenset(
-    {"phí", "làm trễ", "đi trễ", "báo trễ", "báo muộn", "đăng ký muộn", "đăng ký trễ", "có mặt"}
+    {
+        "phí",
+        "làm trễ",
+        "đi trễ",
+        "báo trễ",
+        "báo muộn",
+        "đăng ký muộn",
+        "đăng ký trễ",
+        "cùng có mặt",
+        "phải có mặt",
+        "có mặt không",
+        "có mặt ko",
+        "có mặt hay",
+    }
 )
 
 _HOW_LONG = r"(?:bao lâu|bn|mấy|bao nhiêu|khi nào)"
@@ -244,7 +262,7 @@ def cued_facets(text: str) -> list[Facet]:
     A cue inside a longer cue of another facet does not count ("nhận được giấy tờ gì" asks
     for the result, not the documents).
     """
-    lowered = text.lower()
+    lowered = normalize(text).lower()
     patterns = _CUES if has_diacritics(lowered) else _FOLDED_CUES
     spans = [(m.start(), m.end(), f) for f, p in patterns.items() for m in p.finditer(lowered)]
     kept = [

@@ -17,6 +17,7 @@ from actions.dossier_status import DossierStatus
 from actions.facets import Facet
 from knowledge_base.facts.fees import COUNCIL
 from knowledge_base.retrieval.results import SearchHit
+from vntext.chat_format import bullets
 
 EXAMPLES = (
     "“làm căn cước cần giấy tờ gì?”, “lệ phí đăng ký kết hôn”, "
@@ -50,11 +51,11 @@ def plain(text: str | None) -> str | None:
 
 DOCUMENTS = "Hồ sơ gồm:"
 ASKED_DOCUMENTS = "Về giấy tờ anh/chị hỏi:"
-ASKED_STEPS = "Về điều anh/chị hỏi, trình tự thực hiện ghi:"
+ASKED_STEPS = "Về điều anh/chị hỏi, theo trình tự thực hiện:"
 FEE = "Phí, lệ phí"
 PROCESSING_TIME = "Thời hạn giải quyết"
-TIME_CASES = "Chi tiết theo mô tả trên Cổng dịch vụ công:"
-TIME_FROM_DESCRIPTION = f"{PROCESSING_TIME}, theo mô tả trên Cổng dịch vụ công:"
+TIME_CASES = "Chi tiết theo mô tả trên Cổng Dịch vụ công:"
+TIME_FROM_DESCRIPTION = f"{PROCESSING_TIME}, theo mô tả trên Cổng Dịch vụ công:"
 IMPLEMENTING_AGENCY = "Cơ quan thực hiện"
 SUBMISSION_ADDRESS = "Nơi tiếp nhận"
 CHANNELS = "Cách nộp"
@@ -209,7 +210,7 @@ def documents_case(group: str) -> str:
 def submission_steps(sentences: list[str]) -> str:
     if len(sentences) == 1:
         return f"Theo trình tự thực hiện: {sentences[0]}"
-    return "Theo trình tự thực hiện:\n" + "\n".join(f"• {sentence}" for sentence in sentences)
+    return f"Theo trình tự thực hiện:\n{bullets(sentences)}"
 
 
 def commune_level_here(place: str) -> str:

@@ -53,13 +53,26 @@ def _syllables(text: str, folded: bool) -> list[str]:
     return _SYLLABLE.findall(fold_diacritics(text) if folded else text)
 
 
-def named_passages(passages: list[str], question: str, most: int = 2) -> list[int]:
-    """The positions of the passages a question names, in the record's order: those with a
-    pair of the question's words that at most two of the passages have, so that words
-    every passage shares name none of them ("có phải làm giấy ủy quyền không" names the
-    văn bản ủy quyền among the documents)."""
+# A question that asks whether ("có cần … không", "phải … ko", "được không"): only such a
+# question asks about one passage; "làm hộ chiếu cần giấy tờ gì" asks for the whole list.
+_YES_OR_NO = re.compile(
+    r"\b(?:có|co|phải|phai|cần|can|được|duoc|đc|dc)\b.*\b(?:không|khong|ko|k|hông|hong|chưa|chua)\b"
+)
+
+
+def named_passages(
+    passages: list[str], question: str, procedure_name: str = "", most: int = 2
+) -> list[int]:
+    """The positions of the passages a yes-or-no question names, in the record's order:
+    those with a pair of the question's words that at most two of the passages have, so
+    that words every passage shares name none of them ("có phải làm giấy ủy quyền không"
+    names the văn bản ủy quyền among the documents). The procedure's own name names none
+    ("gia hạn tạm trú" is in every step of it)."""
     folded = not has_diacritics(question)
+    if not _YES_OR_NO.search(normalize(question).lower()):
+        return []
     words, pairs = (_FOLDED_WORDS, _FOLDED_PAIRS) if folded else (_GENERIC_WORDS, _GENERIC_PAIRS)
+    named_by_name = set(itertools.pairwise(_syllables(procedure_name, folded)))
     syllables = _syllables(question, folded)
     # A syllable of a general pair is general where it stands ("trình tự | thực hiện").
     general = [word in words for word in syllables]
@@ -70,6 +83,7 @@ def named_passages(passages: list[str], question: str, most: int = 2) -> list[in
         f"{syllables[i]} {syllables[i + 1]}"
         for i in range(len(syllables) - 1)
         if not (general[i] or general[i + 1])
+        and (syllables[i], syllables[i + 1]) not in named_by_name
     }
     texts = [f" {' '.join(_syllables(passage, folded))} " for passage in passages]
     named: set[int] = set()

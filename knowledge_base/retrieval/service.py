@@ -129,7 +129,7 @@ class SearchService:
 
     def spell_out(self, text: str) -> str:
         """The text with its abbreviations spelled out ("cccd"), as search reads them."""
-        return expand_abbreviations(text, self.searcher().analyzer.lexicon.abbreviations)
+        return expand_abbreviations(text, self.lexicon().abbreviations)
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         return self.searcher().search(question, top=top, mode=mode)

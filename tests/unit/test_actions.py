@@ -237,6 +237,13 @@ def test_a_document_asked_about_is_answered_first_and_whole(act: Act) -> None:
     assert reply.index("Về giấy tờ anh/chị hỏi") < reply.index("Hồ sơ gồm")
 
 
+def test_a_document_asked_about_without_diacritics_is_found_too(act: Act) -> None:
+    action = act(ActionAnswerProcedure, ScriptedSearch((BIRTH, 1.0)))
+    question = "nho ba ngoai di lam giup thi co can giay uy quyen khong"
+    _, dispatcher = run(action, tracker(question, "ask_documents", procedure_code=BIRTH))
+    assert "Về giấy tờ anh/chị hỏi:\n• Văn bản ủy quyền" in texts(dispatcher)
+
+
 def test_a_follow_up_question_stays_on_the_procedure_under_discussion(
     act: Act, seeded_sessions: sessionmaker[Session], profile: DeploymentProfile
 ) -> None:

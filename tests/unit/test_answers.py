@@ -235,7 +235,7 @@ def test_the_step_the_citizen_asks_about_comes_first() -> None:
         question="lúc ký thì có cần cả hai đứa cùng có mặt không",
     )
     assert body == (
-        "Về điều anh/chị hỏi, trình tự thực hiện ghi:\n"
+        "Về điều anh/chị hỏi, theo trình tự thực hiện:\n"
         "• Bước 2: Hai bên nam, nữ phải có mặt khi đăng ký kết hôn\n\n"
         f"Các bước thực hiện:\n1. {steps[0]}\n2. {steps[1]}"
     )
@@ -471,10 +471,22 @@ def test_other_times_in_a_channels_description_are_quoted_under_the_cell() -> No
     body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
     assert body == (
         "Thời hạn giải quyết: 6 ngày làm việc\n"
-        "Chi tiết theo mô tả trên Cổng dịch vụ công:\n"
+        "Chi tiết theo mô tả trên Cổng Dịch vụ công:\n"
         "• Nhận hồ sơ từ đơn vị sử dụng lao động: Tối đa 06 ngày làm việc\n"
         "• Nhận hồ sơ từ người lao động: Tối đa 03 ngày làm việc"
     )
+
+
+def test_months_in_a_description_differ_from_as_many_days_in_the_cell() -> None:
+    online = SubmissionChannel(
+        channel="Trực tuyến",
+        processing_time="3 Ngày làm việc",
+        processing_days=3,
+        time_unit="Ngày làm việc",
+        description="Trường hợp phải xác minh: không quá 03 tháng",
+    )
+    body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
+    assert body is not None and body.endswith("• Trường hợp phải xác minh: không quá 03 tháng")
 
 
 def test_a_description_that_repeats_the_cell_or_gives_dates_adds_nothing() -> None:
@@ -536,13 +548,13 @@ def test_where_the_steps_send_the_citizen_is_quoted_not_where_the_agency_sends_i
 def test_two_sentences_of_the_steps_may_say_where_to_submit() -> None:
     steps = [
         "Cá nhân lập hồ sơ gửi trực tiếp tại Công an cấp xã hoặc Phòng Cảnh sát giao thông",
-        "Trường hợp nộp hồ sơ trực tiếp, cá nhân phải chụp ảnh tại cơ quan cấp giấy phép",
-        "Bước 3: Nộp lệ phí tại quầy",
+        "Bước 2: Nộp lệ phí tại quầy thu",
+        "Bước 3: Công an cấp xã chuyển hồ sơ đến Phòng Cảnh sát giao thông",
+        "Người dân cũng có thể nộp hồ sơ qua Cổng Dịch vụ công",
     ]
     body = facet_text(full_procedure(steps=steps), Facet.where_to_submit, profile())
     assert body is not None
-    assert f"Theo trình tự thực hiện:\n• {steps[0]}\n• {steps[1]}" in body
-    assert "Bước 3" not in body
+    assert f"Theo trình tự thực hiện:\n• {steps[0]}\n• {steps[3]}" in body
 
 
 # -- The citizen's deadline -------------------------------------------------------------

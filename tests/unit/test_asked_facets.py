@@ -49,11 +49,28 @@ def test_without_cue_words_the_intent_decides() -> None:
     [
         "nhờ mẹ đi xin hộ đc ko, có phải làm giấy ủy quyền công chứng ko",
         "nho nguoi nha nop thay duoc khong",
-        "chồng tôi đi làm thay có được không",
+        "nhờ người nhà đi nộp thì có cần văn bản uỷ quyền không",
     ],
 )
 def test_sending_someone_else_asks_what_they_must_bring(text: str) -> None:
     assert asked_facets(text, Facet.general) == [Facet.documents]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "làm thay đổi địa chỉ trên giấy phép thì sao",
+        "xác nhận chữ ký trên giấy ủy quyền ở đâu",
+    ],
+)
+def test_changing_something_or_a_proxy_as_the_subject_is_no_documents_question(text: str) -> None:
+    assert Facet.documents not in asked_facets(text, Facet.general)
+
+
+def test_a_shopfront_is_not_coming_in_person() -> None:
+    assert asked_facets("nhà có mặt tiền thì có phải xin phép không", Facet.general) == [
+        Facet.general
+    ]
 
 
 def test_who_must_come_in_person_is_a_question_about_the_steps() -> None:

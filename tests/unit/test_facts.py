@@ -259,6 +259,17 @@ def test_a_document_named_with_diacritics_is_told_from_asking_words() -> None:
     assert named_passages(DOCUMENT_NAMES, question) == [2]
 
 
+def test_a_question_for_the_whole_list_names_no_document() -> None:
+    question = "chồng em đi làm ở nước ngoài, làm hộ chiếu cho con cần giấy tờ tùy thân gì"
+    assert named_passages(DOCUMENT_NAMES, question) == []
+
+
+def test_the_procedures_own_name_names_no_step() -> None:
+    steps = ["Bước 1: Nộp hồ sơ gia hạn tạm trú", "Bước 2: Nộp lệ phí gia hạn tạm trú"]
+    question = "gia hạn tạm trú có cần đi cả nhà không"
+    assert named_passages(steps, question, procedure_name="Gia hạn tạm trú") == []
+
+
 def test_words_of_asking_how_name_no_step() -> None:
     steps = ["Bước 1: Nộp hồ sơ tại bộ phận một cửa", "Trình tự thực hiện tại cuộc họp"]
     assert named_passages(steps, "trinh tu thuc hien the nao") == []
