@@ -121,6 +121,11 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
             for verb in ("làm", "cần", "có", "phải")
             for paper in ("giấy ", "văn bản ", "")
         ),
+        *(
+            f"{paper}ủy quyền {verb}"
+            for verb in ("có", "cần", "phải")
+            for paper in ("giấy ", "văn bản ")
+        ),
         "nhờ người",
     ),
     Facet.steps: (

@@ -50,6 +50,7 @@ def test_without_cue_words_the_intent_decides() -> None:
         "nhờ mẹ đi xin hộ đc ko, có phải làm giấy ủy quyền công chứng ko",
         "nho nguoi nha nop thay duoc khong",
         "nhờ người nhà đi nộp thì có cần văn bản uỷ quyền không",
+        "minh nho em gai di lay ho thi giay uy quyen co phai chung thuc ko",
     ],
 )
 def test_sending_someone_else_asks_what_they_must_bring(text: str) -> None:
@@ -61,6 +62,7 @@ def test_sending_someone_else_asks_what_they_must_bring(text: str) -> None:
     [
         "làm thay đổi địa chỉ trên giấy phép thì sao",
         "xác nhận chữ ký trên giấy ủy quyền ở đâu",
+        "Ra xã chứng thực chữ ký trên giấy ủy quyền thì lệ phí bao nhiêu?",
     ],
 )
 def test_changing_something_or_a_proxy_as_the_subject_is_no_documents_question(text: str) -> None:
