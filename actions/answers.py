@@ -19,7 +19,7 @@ from actions.deployment import DeploymentProfile
 from actions.facets import Facet
 from knowledge_base.facts.deadlines import citizen_deadlines
 from knowledge_base.facts.documents import stated_copies, strip_marker
-from knowledge_base.facts.durations import SENTENCE, TIME_AMOUNT, TIME_LIMIT, is_bare_number
+from knowledge_base.facts.durations import TIME_AMOUNT, TIME_LIMIT, is_bare_number, sentences
 from knowledge_base.facts.fees import (
     COUNCIL,
     Fee,
@@ -213,9 +213,9 @@ def _sentences_with(pattern: re.Pattern[str], texts: list[str], most: int = 1) -
     """The first sentences of the record's text that match, to quote as they are written."""
     found: list[str] = []
     for text in texts:
-        for sentence in SENTENCE.finditer(clean(text)):
-            quoted = _shorten(sentence.group(0).strip(" -+*•"), 300)
-            if pattern.search(sentence.group(0)) and quoted not in found:
+        for sentence in sentences(text):
+            quoted = _shorten(sentence, 300)
+            if pattern.search(sentence) and quoted not in found:
                 found.append(quoted)
                 if len(found) == most:
                     return found
@@ -236,8 +236,7 @@ def _time_cases(procedure: ProcedureOut) -> list[str]:
     }
     found: dict[str, bool] = {}  # each sentence with a time: whether it differs from the cells
     for channel in procedure.channels:
-        for sentence in SENTENCE.finditer(clean(channel.description)):
-            text = sentence.group(0).strip(" -+*•")
+        for text in sentences(channel.description):
             amounts = {
                 (float(m.group(1)), _unit(m.group(2)))
                 for m in _AMOUNT.finditer(_DATE.sub(" ", text))
@@ -475,13 +474,9 @@ def _steps(procedure: ProcedureOut, full: bool, room: int, question: str | None)
     if not procedure.steps:
         return None
     steps = f"{messages.STEPS}:\n{numbered(procedure.steps)}"
-    sentences = [
-        sentence.group(0).strip(" -+*•")
-        for step in procedure.steps
-        for sentence in SENTENCE.finditer(clean(step))
-    ]
-    positions = named_passages(sentences, question or "", procedure.name) if not full else []
-    named = [sentences[i] for i in positions]
+    said = [sentence for step in procedure.steps for sentence in sentences(step)]
+    positions = named_passages(said, question or "", procedure.name) if not full else []
+    named = [said[i] for i in positions]
     if not named:
         return _screen(Facet.steps, steps, full, room)
     asked = f"{messages.ASKED_STEPS}\n{bullets([_shorten(s, 300) for s in named])}"

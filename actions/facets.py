@@ -139,12 +139,6 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "thủ tục thế nào",
         "làm ntn",
         "bước đầu tiên",
-        # Who must come in person is said in the steps ("có mặt tiền" is a shopfront).
-        "cùng có mặt",
-        "phải có mặt",
-        "có mặt không",
-        "có mặt ko",
-        "có mặt hay",
     ),
     Facet.legal_basis: (
         "căn cứ pháp lý",
@@ -174,12 +168,6 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "chậm nhất",
         "hạn chót",
         "trễ hạn",
-        "làm trễ",
-        "đi trễ",
-        "báo trễ",
-        "báo muộn",
-        "đăng ký muộn",
-        "đăng ký trễ",
     ),
     Facet.result: (
         "nhận được gì",
@@ -202,25 +190,17 @@ FACET_CUES: dict[Facet, tuple[str, ...]] = {
         "onl",
     ),
 }
-FACET_CUES[Facet.fee] += ("phí",)
-# Cues that typed without diacritics are other words: "phi" (phi nông nghiệp), "tre"
-# (trẻ em), "muon" (muốn), "co mat" (có mất tiền).
-_MARKED_ONLY = frozenset(
-    {
-        "phí",
-        "làm trễ",
-        "đi trễ",
-        "báo trễ",
-        "báo muộn",
-        "đăng ký muộn",
-        "đăng ký trễ",
-        "cùng có mặt",
-        "phải có mặt",
-        "có mặt không",
-        "có mặt ko",
-        "có mặt hay",
-    }
-)
+# Cues that typed without diacritics are other words, counted only with diacritics: "phi"
+# (phi nông nghiệp), "tre" (trẻ em), "muon" (muốn), "co mat" (có mất tiền).
+_MARKED_ONLY_CUES: dict[Facet, tuple[str, ...]] = {
+    Facet.fee: ("phí",),
+    # Who must come in person is said in the steps ("có mặt tiền" is a shopfront).
+    Facet.steps: ("cùng có mặt", "phải có mặt", "có mặt không", "có mặt ko", "có mặt hay"),
+    Facet.deadline: ("làm trễ", "đi trễ", "báo trễ", "báo muộn", "đăng ký muộn", "đăng ký trễ"),
+}
+for _facet, _cues in _MARKED_ONLY_CUES.items():
+    FACET_CUES[_facet] += _cues
+_MARKED_ONLY = frozenset(cue for cues in _MARKED_ONLY_CUES.values() for cue in cues)
 
 _HOW_LONG = r"(?:bao lâu|bn|mấy|bao nhiêu|khi nào)"
 _UNIT = r"(?: ngày| giờ| tiếng| tháng| hôm| tuần)"

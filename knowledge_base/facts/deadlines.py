@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from knowledge_base.facts.durations import SENTENCE
 from knowledge_base.facts.durations import TIME_AMOUNT as _AMOUNT
+from knowledge_base.facts.durations import sentences
 
 _DEADLINE = re.compile(
     # "trong thời hạn 15 ngày kể từ ngày có người chết"
@@ -65,8 +65,7 @@ def citizen_deadlines(texts: Iterable[str], most: int = 3) -> list[str]:
     a sentence is long)."""
     found: list[str] = []
     for text in texts:
-        for match in SENTENCE.finditer(text):
-            sentence = " ".join(match.group(0).split()).strip(" -+*•")
+        for sentence in sentences(text):
             deadline = _DEADLINE.search(sentence)
             if (
                 deadline is None

@@ -16,8 +16,15 @@ _LIMIT_CUE = (
     r"(?:trong (?:thời hạn |vòng |thời gian )?|thời hạn(?: giải quyết)?(?: là)? |không quá "
     r"|chậm nhất(?: là)? )"
 )
-SENTENCE = re.compile(r"[^.;\n]+")
-"""A sentence of the record's prose, as an answer quotes it."""
+_SENTENCE = re.compile(r"[^.;\n]+")
+
+
+def sentences(text: str | None) -> list[str]:
+    """The record's prose as sentences, single-spaced and without list markers, as an
+    answer quotes them."""
+    return [" ".join(m.group(0).split()).strip(" -+*•") for m in _SENTENCE.finditer(text or "")]
+
+
 TIME_AMOUNT = rf"0*(\d+)\s*(?:\([^)]{{1,12}}\)\s*)?({_UNIT})\b"
 """A number of time units as the record's prose writes it: "05 ngày làm việc", "06 (sáu) tháng"."""
 TIME_LIMIT = re.compile(rf"\b{_LIMIT_CUE}\s*{TIME_AMOUNT}", re.IGNORECASE)

@@ -128,8 +128,9 @@ class SearchService:
         return self.searcher().variants.actions
 
     def spell_out(self, text: str) -> str:
-        """The text with its abbreviations spelled out ("cccd"), as search reads them."""
-        return expand_abbreviations(text, self.lexicon().abbreviations)
+        """The text with its abbreviations spelled out ("cccd"), as search reads them: with
+        the word lists search has loaded, not read again for each message."""
+        return expand_abbreviations(text, self.searcher().analyzer.lexicon.abbreviations)
 
     def search(self, question: str, top: int = 5, mode: str = "hybrid") -> SearchResult:
         return self.searcher().search(question, top=top, mode=mode)

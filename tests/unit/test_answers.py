@@ -456,18 +456,23 @@ def test_a_procedure_without_channels_says_online_submission_is_missing() -> Non
     assert "chưa có thông tin về cách nộp trực tuyến" in text
 
 
+def online_in_working_days(days: int, description: str) -> SubmissionChannel:
+    """An online channel whose time cell says ``days`` working days."""
+    return SubmissionChannel(
+        channel="Trực tuyến",
+        processing_time=f"{days} Ngày làm việc",
+        processing_days=days,
+        time_unit="Ngày làm việc",
+        description=description,
+    )
+
+
 def test_other_times_in_a_channels_description_are_quoted_under_the_cell() -> None:
     description = (
         "- Nhận hồ sơ từ đơn vị sử dụng lao động: Tối đa 06 ngày làm việc.\n"
         "- Nhận hồ sơ từ người lao động: Tối đa 03 ngày làm việc.\nKhông thu phí"
     )
-    online = SubmissionChannel(
-        channel="Trực tuyến",
-        processing_time="6 Ngày làm việc",
-        processing_days=6,
-        time_unit="Ngày làm việc",
-        description=description,
-    )
+    online = online_in_working_days(6, description)
     body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
     assert body == (
         "Thời hạn giải quyết: 6 ngày làm việc\n"
@@ -478,26 +483,14 @@ def test_other_times_in_a_channels_description_are_quoted_under_the_cell() -> No
 
 
 def test_months_in_a_description_differ_from_as_many_days_in_the_cell() -> None:
-    online = SubmissionChannel(
-        channel="Trực tuyến",
-        processing_time="3 Ngày làm việc",
-        processing_days=3,
-        time_unit="Ngày làm việc",
-        description="Trường hợp phải xác minh: không quá 03 tháng",
-    )
+    online = online_in_working_days(3, "Trường hợp phải xác minh: không quá 03 tháng")
     body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
     assert body is not None and body.endswith("• Trường hợp phải xác minh: không quá 03 tháng")
 
 
 def test_a_description_that_repeats_the_cell_or_gives_dates_adds_nothing() -> None:
     description = "Trong thời hạn 05 ngày làm việc. Thông tư ban hành ngày 14 tháng 11 năm 2016"
-    online = SubmissionChannel(
-        channel="Trực tuyến",
-        processing_time="5 Ngày làm việc",
-        processing_days=5,
-        time_unit="Ngày làm việc",
-        description=description,
-    )
+    online = online_in_working_days(5, description)
     body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
     assert body == "Thời hạn giải quyết: 5 ngày làm việc"
 
