@@ -224,6 +224,8 @@ def _sentences_with(pattern: re.Pattern[str], texts: list[str], most: int = 1) -
 
 _AMOUNT = re.compile(TIME_AMOUNT, re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}\s*tháng\s*\d{1,2}\b", re.IGNORECASE)  # "14 tháng 11 năm 2016"
+# How long a result lasts, not how long it takes: "Giấy phép có giá trị 05 năm".
+_VALIDITY = re.compile(r"\bcó (?:giá trị|hiệu lực)\b|\bthời hạn (?:sử dụng|hiệu lực)\b", re.I)
 
 
 def _time_cases(procedure: ProcedureOut) -> list[str]:
@@ -237,6 +239,8 @@ def _time_cases(procedure: ProcedureOut) -> list[str]:
     found: dict[str, bool] = {}  # each sentence with a time: whether it differs from the cells
     for channel in procedure.channels:
         for text in sentences(channel.description):
+            if _VALIDITY.search(text):
+                continue
             amounts = {
                 (float(m.group(1)), _unit(m.group(2)))
                 for m in _AMOUNT.finditer(_DATE.sub(" ", text))
@@ -312,14 +316,17 @@ def documents(
     if named:
         lines = [_shorten(_document_line(procedure.documents[i], None), 300) for i in named]
         asked = f"{messages.ASKED_DOCUMENTS}\n{bullets(lines)}"
-        rest = _listed_documents(procedure, max(room - len(asked) - 2, 300))
-        return Answer(f"{asked}\n\n{rest.text}", more=rest.more)
+        rest = _listed_documents(procedure, max(room - len(asked) - 2, 300), set(named))
+        return Answer(f"{asked}\n\n{rest.text}".strip(), more=rest.more)
     return _listed_documents(procedure, room)
 
 
-def _listed_documents(procedure: ProcedureOut, room: int) -> Answer:
-    common = [d for d in procedure.documents if not _is_special(d)]
-    if not common:
+def _listed_documents(procedure: ProcedureOut, room: int, quoted: set[int] | None = None) -> Answer:
+    """What everyone brings, but the ``quoted`` documents already shown above the list."""
+    quoted = quoted or set()
+    everyone = [(i, d) for i, d in enumerate(procedure.documents) if not _is_special(d)]
+    common = [d for i, d in everyone if i not in quoted]
+    if not everyone:
         cases = list(dict.fromkeys(clean(d.group) for d in procedure.documents if d.group))
         titles = [_shorten(case, 120) for case in cases if not _NOTE_GROUP.match(case)][:6]
         while len(messages.documents_by_case(bullets(titles))) > room and len(titles) > 1:
@@ -330,8 +337,10 @@ def _listed_documents(procedure: ProcedureOut, room: int) -> Answer:
         if len(_grouped([*shown, document], limit=160)) > room - 120:
             break
         shown.append(document)
-    text = _grouped(shown, limit=160)
-    rest = len(procedure.documents) - len(shown)
+    text = _grouped(shown, limit=160) if shown else ""
+    if quoted and text.startswith(messages.DOCUMENTS):
+        text = messages.OTHER_DOCUMENTS + text.removeprefix(messages.DOCUMENTS)
+    rest = len(procedure.documents) - len(shown) - len(quoted)
     if rest:
         cases = [
             _shorten(group, 90)
@@ -343,7 +352,7 @@ def _listed_documents(procedure: ProcedureOut, room: int) -> Answer:
         note = messages.more_documents(rest, cases[:5])
         if len(text) + len(note) + 2 > room:
             note = messages.more_documents(rest, [])
-        text += "\n\n" + note
+        text = f"{text}\n\n{note}" if text else note
     return Answer(text, more=Facet.documents if rest else None)
 
 

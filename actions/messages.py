@@ -50,6 +50,8 @@ def plain(text: str | None) -> str | None:
 # -- the facts of a procedure ----------------------------------------------------------
 
 DOCUMENTS = "Hồ sơ gồm:"
+# Above the list, once the documents the citizen asked about are quoted before it.
+OTHER_DOCUMENTS = "Ngoài giấy tờ trên, hồ sơ gồm:"
 ASKED_DOCUMENTS = "Về giấy tờ anh/chị hỏi:"
 ASKED_STEPS = "Về điều anh/chị hỏi, theo trình tự thực hiện:"
 FEE = "Phí, lệ phí"

@@ -211,8 +211,10 @@ def test_a_document_the_citizen_asks_about_comes_first_and_whole() -> None:
         question="nhờ mẹ đi xin hộ có phải làm giấy ủy quyền công chứng ko",
     )
     assert first is not None
-    assert first.startswith(f"Về giấy tờ anh/chị hỏi:\n• {PROXY} (1 bản chính)\n\nHồ sơ gồm:")
-    assert "• Tờ khai theo mẫu (1 bản chính)" in first
+    assert first == (
+        f"Về giấy tờ anh/chị hỏi:\n• {PROXY} (1 bản chính)\n\n"
+        "Ngoài giấy tờ trên, hồ sơ gồm:\n• Tờ khai theo mẫu (1 bản chính)"
+    )
 
 
 def test_a_general_documents_question_gets_the_list_alone() -> None:
@@ -490,6 +492,13 @@ def test_months_in_a_description_differ_from_as_many_days_in_the_cell() -> None:
 
 def test_a_description_that_repeats_the_cell_or_gives_dates_adds_nothing() -> None:
     description = "Trong thời hạn 05 ngày làm việc. Thông tư ban hành ngày 14 tháng 11 năm 2016"
+    online = online_in_working_days(5, description)
+    body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
+    assert body == "Thời hạn giải quyết: 5 ngày làm việc"
+
+
+def test_how_long_the_result_is_valid_is_not_quoted_as_a_time() -> None:
+    description = "Trả kết quả trong 05 ngày làm việc. Giấy phép có giá trị 05 năm kể từ ngày cấp"
     online = online_in_working_days(5, description)
     body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
     assert body == "Thời hạn giải quyết: 5 ngày làm việc"
