@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.retrieval.phrases import expand_abbreviations, replace_longest
-from knowledge_base.retrieval.tokens import folded_words
 from vntext.normalization import fold_diacritics, has_diacritics, normalize
 
 MAX_QUERY_CHARS = 1_000
@@ -25,9 +24,6 @@ _CLAUSES = re.compile(r"[^\w\s]")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 # A question this long is usually a story with the request in one or two sentences.
 _STORY_WORDS = 25
-# Request sentences with at most this many words besides question words name no procedure
-# ("Vậy hồ sơ gồm những gì?").
-_CONTENTLESS_WORDS = 1
 # Folded words that mark the sentence of a story where the citizen asks for something.
 _REQUEST_CUES = (
     "muon", "can ", "phai", "lam sao", "the nao", "o dau", "thu tuc", "xin ", "?",
@@ -116,24 +112,19 @@ class AnalyzedQuery:
         return " ".join([self.text, *self.official_terms]).strip()
 
 
-def request_sentences(text: str, stopwords: frozenset[str] = frozenset()) -> str:
-    """The sentences of a long story that ask for something; empty for a short question,
-    and for a story whose request names nothing but question words.
+def request_sentences(text: str) -> str:
+    """The sentences of a long story that ask for something; empty for a short question.
 
     In "Em sinh bé được một tháng, chồng đi làm xa... Giờ em muốn tự đi làm giấy tờ cho
     bé, cần mang gì ạ?" the circumstances drown the request when the whole is embedded.
-    In "… nên đăng ký hộ kinh doanh cho đàng hoàng. Vậy hồ sơ gồm những gì?" only the
-    circumstances say which procedure.
     """
     if len(text.split()) < _STORY_WORDS:
         return ""
     sentences = [s for s in _SENTENCES.split(text) if s.strip()]
     if len(sentences) < 2:
         return ""
-    requests = " ".join(s for s in sentences if _asks(fold_diacritics(s.lower())))
-    if requests and len(folded_words(requests, stopwords)) <= _CONTENTLESS_WORDS:
-        return ""
-    return requests or " ".join(sentences[-2:])
+    requests = [s for s in sentences if _asks(fold_diacritics(s.lower()))]
+    return " ".join(requests or sentences[-2:])
 
 
 def _asks(folded_sentence: str) -> bool:
@@ -170,6 +161,6 @@ class QueryAnalyzer:
             text=expanded,
             official_terms=terms,
             dense_text=dense_text,
-            request_text=request_sentences(dense_text, self.lexicon.stopwords),
+            request_text=request_sentences(dense_text),
             typed_without_diacritics=not has_diacritics(text),
         )

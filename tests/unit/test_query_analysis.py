@@ -101,16 +101,6 @@ def test_a_long_story_keeps_its_request_sentences(analyzer: QueryAnalyzer) -> No
     assert "Bà nội" not in analyzed.request_text
 
 
-def test_a_story_whose_request_names_nothing_is_read_whole(analyzer: QueryAnalyzer) -> None:
-    story = (
-        "Tôi nghỉ làm công ty được mấy tháng, giờ tính mở một quán cà phê nhỏ trước nhà. "
-        "Nghe mọi người nói nên đăng ký hộ kinh doanh cho đàng hoàng. Vậy hồ sơ gồm những gì?"
-    )
-    analyzed = analyzer.analyze(story)
-    assert analyzed.request_text == ""
-    assert "đăng ký hộ kinh doanh" in analyzed.embedded_text
-
-
 def test_a_short_question_has_no_separate_request(analyzer: QueryAnalyzer) -> None:
     assert analyzer.analyze("làm giấy khai sinh cần gì").request_text == ""
 
