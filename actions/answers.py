@@ -224,8 +224,13 @@ def _sentences_with(pattern: re.Pattern[str], texts: list[str], most: int = 1) -
 
 _AMOUNT = re.compile(TIME_AMOUNT, re.IGNORECASE)
 _DATE = re.compile(r"\b\d{1,2}\s*tháng\s*\d{1,2}\b", re.IGNORECASE)  # "14 tháng 11 năm 2016"
-# How long a result lasts, not how long it takes: "Giấy phép có giá trị 05 năm".
-_VALIDITY = re.compile(r"\bcó (?:giá trị|hiệu lực)\b|\bthời hạn (?:sử dụng|hiệu lực)\b", re.I)
+# How long a result lasts, not how long it takes ("Giấy phép có thời hạn 05 năm"): the
+# amount is not a time, the rest of the sentence may give one.
+_VALIDITY = re.compile(
+    r"\b(?:có (?:giá trị|hiệu lực|thời hạn)|thời hạn (?:sử dụng|hiệu lực))(?: sử dụng)?"
+    rf"(?: trong| là)?\s*{TIME_AMOUNT}",
+    re.IGNORECASE,
+)
 
 
 def _time_cases(procedure: ProcedureOut) -> list[str]:
@@ -239,11 +244,9 @@ def _time_cases(procedure: ProcedureOut) -> list[str]:
     found: dict[str, bool] = {}  # each sentence with a time: whether it differs from the cells
     for channel in procedure.channels:
         for text in sentences(channel.description):
-            if _VALIDITY.search(text):
-                continue
             amounts = {
                 (float(m.group(1)), _unit(m.group(2)))
-                for m in _AMOUNT.finditer(_DATE.sub(" ", text))
+                for m in _AMOUNT.finditer(_VALIDITY.sub(" ", _DATE.sub(" ", text)))
             }
             if amounts:
                 found.setdefault(text, bool(amounts - cells))
@@ -338,14 +341,18 @@ def _listed_documents(procedure: ProcedureOut, room: int, quoted: set[int] | Non
             break
         shown.append(document)
     text = _grouped(shown, limit=160) if shown else ""
-    if quoted and text.startswith(messages.DOCUMENTS):
-        text = messages.OTHER_DOCUMENTS + text.removeprefix(messages.DOCUMENTS)
+    if text and any(i in quoted for i, _ in everyone):
+        # The quoted documents are some of what everyone brings: the list is the rest.
+        listed = text.removeprefix(messages.DOCUMENTS + "\n")
+        text = f"{messages.OTHER_DOCUMENTS}\n{listed}"
     rest = len(procedure.documents) - len(shown) - len(quoted)
     if rest:
         cases = [
             _shorten(group, 90)
             for group in dict.fromkeys(
-                clean(d.group) for d in procedure.documents if _is_special(d)
+                clean(d.group)
+                for i, d in enumerate(procedure.documents)
+                if _is_special(d) and i not in quoted
             )
             if group and not _NOTE_GROUP.match(group)
         ]

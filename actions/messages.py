@@ -51,7 +51,7 @@ def plain(text: str | None) -> str | None:
 
 DOCUMENTS = "Hồ sơ gồm:"
 # Above the list, once the documents the citizen asked about are quoted before it.
-OTHER_DOCUMENTS = "Ngoài giấy tờ trên, hồ sơ gồm:"
+OTHER_DOCUMENTS = "Ngoài các giấy tờ trên, hồ sơ còn gồm:"
 ASKED_DOCUMENTS = "Về giấy tờ anh/chị hỏi:"
 ASKED_STEPS = "Về điều anh/chị hỏi, theo trình tự thực hiện:"
 FEE = "Phí, lệ phí"

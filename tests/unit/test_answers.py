@@ -213,8 +213,26 @@ def test_a_document_the_citizen_asks_about_comes_first_and_whole() -> None:
     assert first is not None
     assert first == (
         f"Về giấy tờ anh/chị hỏi:\n• {PROXY} (1 bản chính)\n\n"
-        "Ngoài giấy tờ trên, hồ sơ gồm:\n• Tờ khai theo mẫu (1 bản chính)"
+        "Ngoài các giấy tờ trên, hồ sơ còn gồm:\n• Tờ khai theo mẫu (1 bản chính)"
     )
+
+
+def test_a_quoted_document_under_the_portals_title_is_not_listed_again() -> None:
+    documents = [
+        DossierDocument(name="Tờ khai theo mẫu", group="Giấy tờ phải nộp:"),
+        DossierDocument(name=PROXY, group="Giấy tờ phải nộp:"),
+        DossierDocument(name="Trường hợp người nước ngoài: hộ chiếu", group="Trường hợp khác"),
+    ]
+    first = facet_text(
+        procedure(documents=documents),
+        Facet.documents,
+        profile(),
+        question="nhờ mẹ đi xin hộ có phải làm giấy ủy quyền công chứng ko",
+    )
+    assert first is not None
+    assert first.count("Văn bản ủy quyền") == 1
+    assert "Ngoài các giấy tờ trên, hồ sơ còn gồm:\nGiấy tờ phải nộp:\n• Tờ khai" in first
+    assert "(1 mục)" in first  # the case's document, not the quoted one, is still to see
 
 
 def test_a_general_documents_question_gets_the_list_alone() -> None:
@@ -498,10 +516,17 @@ def test_a_description_that_repeats_the_cell_or_gives_dates_adds_nothing() -> No
 
 
 def test_how_long_the_result_is_valid_is_not_quoted_as_a_time() -> None:
-    description = "Trả kết quả trong 05 ngày làm việc. Giấy phép có giá trị 05 năm kể từ ngày cấp"
+    description = "Trả kết quả trong 05 ngày làm việc. Giấy phép có thời hạn 05 năm kể từ ngày cấp"
     online = online_in_working_days(5, description)
     body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
     assert body == "Thời hạn giải quyết: 5 ngày làm việc"
+
+
+def test_a_time_in_a_sentence_that_also_names_a_validity_is_still_quoted() -> None:
+    description = "Trong thời hạn 10 ngày kể từ ngày quyết định có hiệu lực, cơ quan trả kết quả"
+    online = online_in_working_days(5, description)
+    body = facet_text(procedure(channels=[online]), Facet.processing_time, profile())
+    assert body is not None and body.endswith(f"• {description}")
 
 
 # -- Where to submit ---------------------------------------------------------------------
