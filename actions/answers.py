@@ -319,17 +319,20 @@ def documents(
     if named:
         lines = [_shorten(_document_line(procedure.documents[i], None), 300) for i in named]
         asked = f"{messages.ASKED_DOCUMENTS}\n{bullets(lines)}"
-        rest = _listed_documents(procedure, max(room - len(asked) - 2, 300), set(named))
+        rest = _listed_documents(procedure, max(room - len(asked) - 2, 300), frozenset(named))
         return Answer(f"{asked}\n\n{rest.text}".strip(), more=rest.more)
     return _listed_documents(procedure, room)
 
 
-def _listed_documents(procedure: ProcedureOut, room: int, quoted: set[int] | None = None) -> Answer:
+def _listed_documents(
+    procedure: ProcedureOut, room: int, quoted: frozenset[int] = frozenset()
+) -> Answer:
     """What everyone brings, but the ``quoted`` documents already shown above the list."""
-    quoted = quoted or set()
-    everyone = [(i, d) for i, d in enumerate(procedure.documents) if not _is_special(d)]
-    common = [d for i, d in everyone if i not in quoted]
-    if not everyone:
+    unquoted = [d for i, d in enumerate(procedure.documents) if i not in quoted]
+    common = [d for d in unquoted if not _is_special(d)]
+    # The quoted documents are some of what everyone brings: the list is the rest.
+    common_quoted = any(not _is_special(procedure.documents[i]) for i in quoted)
+    if not common and not common_quoted:
         cases = list(dict.fromkeys(clean(d.group) for d in procedure.documents if d.group))
         titles = [_shorten(case, 120) for case in cases if not _NOTE_GROUP.match(case)][:6]
         while len(messages.documents_by_case(bullets(titles))) > room and len(titles) > 1:
@@ -340,20 +343,15 @@ def _listed_documents(procedure: ProcedureOut, room: int, quoted: set[int] | Non
         if len(_grouped([*shown, document], limit=160)) > room - 120:
             break
         shown.append(document)
-    text = _grouped(shown, limit=160) if shown else ""
-    if text and any(i in quoted for i, _ in everyone):
-        # The quoted documents are some of what everyone brings: the list is the rest.
+    text = _grouped(shown, limit=160)
+    if text and common_quoted:
         listed = text.removeprefix(messages.DOCUMENTS + "\n")
         text = f"{messages.OTHER_DOCUMENTS}\n{listed}"
     rest = len(procedure.documents) - len(shown) - len(quoted)
     if rest:
         cases = [
             _shorten(group, 90)
-            for group in dict.fromkeys(
-                clean(d.group)
-                for i, d in enumerate(procedure.documents)
-                if _is_special(d) and i not in quoted
-            )
+            for group in dict.fromkeys(clean(d.group) for d in unquoted if _is_special(d))
             if group and not _NOTE_GROUP.match(group)
         ]
         note = messages.more_documents(rest, cases[:5])

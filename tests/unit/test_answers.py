@@ -199,17 +199,22 @@ PROXY = (
 )
 
 
-def test_a_document_the_citizen_asks_about_comes_first_and_whole() -> None:
-    documents = [
-        DossierDocument(name="Tờ khai theo mẫu", copies="1 bản chính"),
-        DossierDocument(name=PROXY, copies="1 bản chính"),
-    ]
-    first = facet_text(
+def asked_about_the_proxy(documents: list[DossierDocument]) -> str | None:
+    """The documents answer to a citizen asking whether the proxy letter must be notarised."""
+    return facet_text(
         procedure(documents=documents),
         Facet.documents,
         profile(),
         question="nhờ mẹ đi xin hộ có phải làm giấy ủy quyền công chứng ko",
     )
+
+
+def test_a_document_the_citizen_asks_about_comes_first_and_whole() -> None:
+    documents = [
+        DossierDocument(name="Tờ khai theo mẫu", copies="1 bản chính"),
+        DossierDocument(name=PROXY, copies="1 bản chính"),
+    ]
+    first = asked_about_the_proxy(documents)
     assert first is not None
     assert first == (
         f"Về giấy tờ anh/chị hỏi:\n• {PROXY} (1 bản chính)\n\n"
@@ -223,12 +228,7 @@ def test_a_quoted_document_under_the_portals_title_is_not_listed_again() -> None
         DossierDocument(name=PROXY, group="Giấy tờ phải nộp:"),
         DossierDocument(name="Trường hợp người nước ngoài: hộ chiếu", group="Trường hợp khác"),
     ]
-    first = facet_text(
-        procedure(documents=documents),
-        Facet.documents,
-        profile(),
-        question="nhờ mẹ đi xin hộ có phải làm giấy ủy quyền công chứng ko",
-    )
+    first = asked_about_the_proxy(documents)
     assert first is not None
     assert first.count("Văn bản ủy quyền") == 1
     assert "Ngoài các giấy tờ trên, hồ sơ còn gồm:\nGiấy tờ phải nộp:\n• Tờ khai" in first
